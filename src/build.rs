@@ -1,0 +1,114 @@
+//! The pipeline as one short function: config → load → parse → model → render → write.
+//!
+//! Every stage up to the model runs to the end even when files are broken, so the editor sees
+//! every problem at once; nothing is written unless the whole site rendered.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Overrides};
+use crate::diagnostics::Diagnostics;
+use crate::render::OutputFile;
+use crate::{i18n, load, model, parse, render, write};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Site root (holds `config.toml`).
+    pub root: PathBuf,
+    /// Output folder; `public/` under the root when not given.
+    pub output: Option<PathBuf>,
+    /// Command-line overrides.
+    pub overrides: Overrides,
+    /// False for `check`: render in memory, write nothing.
+    pub write: bool,
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum Failure {
+    /// Content problems (all of them, with any warnings).
+    Content(Diagnostics),
+    /// The machine failed us: I/O, permissions, a folder we must not replace.
+    Env(anyhow::Error),
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Warnings to show.
+    pub warnings: Diagnostics,
+    /// Pages and sections rendered.
+    pub documents: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Where the site went (None for `check`).
+    pub output: Option<PathBuf>,
+    /// Time per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// The files, for callers that inspect them (tests, check).
+    pub rendered: Vec<OutputFile>,
+}
+
+/// Runs the pipeline.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let config = config::load(&opts.root, &opts.overrides).map_err(Failure::Content)?;
+    let (strings, mut ds) = i18n::load(&config);
+    lap("config", &mut timings);
+    let (loaded, load_ds) = load::walk(&config);
+    ds.extend(load_ds);
+    lap("load", &mut timings);
+    let (parsed, parse_ds) = parse::all(loaded.sources);
+    ds.extend(parse_ds);
+    lap("parse", &mut timings);
+    let documents = parsed.len();
+    let site = match model::assemble(config, parsed, loaded.assets, loaded.data) {
+        Ok(site) if !ds.has_errors() => site,
+        Ok(_) => return Err(Failure::Content(ds)),
+        Err(e) => {
+            ds.extend(e);
+            return Err(Failure::Content(ds));
+        }
+    };
+    lap("model", &mut timings);
+    let assets = render::assets::collect(&site.config).map_err(Failure::Env)?;
+    let files = match render::site(&site, Arc::new(strings), Arc::new(assets)) {
+        Ok(f) => f,
+        Err(e) => {
+            ds.extend(e);
+            return Err(Failure::Content(ds));
+        }
+    };
+    lap("render", &mut timings);
+    let mut report = BuildReport {
+        warnings: ds,
+        documents,
+        files: files.len(),
+        bytes: 0,
+        output: None,
+        timings: Vec::new(),
+        rendered: Vec::new(),
+    };
+    if opts.write {
+        let output = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| site.config.root.join("public"));
+        let w = write::commit(&output, &files, site.config.minify).map_err(Failure::Env)?;
+        report.bytes = w.bytes;
+        report.output = Some(output);
+        lap("write", &mut timings);
+    }
+    report.timings = timings;
+    report.rendered = files;
+    Ok(report)
+}

@@ -1,0 +1,22 @@
+//! hubgen: a static site generator for London's mental-health campaign resource hub.
+//!
+//! The pipeline runs one way, one module per stage:
+//! `config` → `load` → `parse` → `model` → `render` → `write`, driven by `build`.
+//! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
+
+#![warn(missing_docs)]
+// Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod i18n;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod write;
+
+pub use build::{BuildOptions, BuildReport, Failure, build};

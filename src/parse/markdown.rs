@@ -1,0 +1,388 @@
+//! Markdown structure read once per file: headings with unique ids, `@/` links, shortcode calls.
+//!
+//! HTML is produced later, in `render`, once every permalink is known; this pass only records
+//! what later stages need to check and resolve, each with its byte offset for diagnostics.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::slug::slugify;
+
+/// The Markdown extensions hubgen enables, and no others.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A heading in the body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// Plain text.
+    pub text: String,
+    /// Unique id within the page.
+    pub id: String,
+}
+
+/// An internal link `@/path.md#anchor`.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// Content path after `@/` (`campaigns/core-conversations.md`).
+    pub target: String,
+    /// Anchor after `#`, if any.
+    pub anchor: Option<String>,
+    /// Byte range of the link in the file.
+    pub range: std::ops::Range<usize>,
+}
+
+/// A shortcode call `{{ name(arg="x") }}`.
+#[derive(Debug, Clone)]
+pub struct ShortcodeCall {
+    /// Template name under `templates/shortcodes/`.
+    pub name: String,
+    /// Arguments as JSON values.
+    pub args: serde_json::Map<String, serde_json::Value>,
+    /// Byte range in the body.
+    pub body_range: std::ops::Range<usize>,
+}
+
+/// What one pass over a body found.
+#[derive(Debug, Default)]
+pub struct Structure {
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Internal links.
+    pub links: Vec<LinkRef>,
+    /// Shortcode calls outside code.
+    pub shortcodes: Vec<ShortcodeCall>,
+    /// Raw HTML is present and must be sanitised.
+    pub has_raw_html: bool,
+    /// Plain text, for descriptions and search.
+    pub text: String,
+}
+
+/// Schemes a link may use; anything else (javascript:, data:, vbscript:) is refused.
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(i) => {
+            let scheme = &lower[..i];
+            // A colon after a path character is part of a relative path, not a scheme.
+            if scheme.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(scheme, "http" | "https" | "mailto" | "tel" | "sms")
+        }
+    }
+}
+
+/// Scans a body. `file_text` and `body_offset` place diagnostics in the whole file.
+pub fn scan(
+    file: &std::path::Path,
+    file_text: &str,
+    body: &str,
+    body_offset: usize,
+) -> (Structure, Vec<Diagnostic>) {
+    let mut s = Structure::default();
+    let mut errors = Vec::new();
+    let mut code_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let at = |r: std::ops::Range<usize>| r.start + body_offset..r.end + body_offset;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level as u8, id.map(|i| i.to_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, text)) = heading.take() {
+                    let base = explicit.clone().unwrap_or_else(|| slugify(&text));
+                    let base = if base.is_empty() {
+                        "section".to_string()
+                    } else {
+                        base
+                    };
+                    let id = unique_id(&mut used_ids, base);
+                    s.headings.push(Heading {
+                        level,
+                        text: text.trim().to_string(),
+                        id,
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                let url = dest_url.to_string();
+                if let Some(target) = url.strip_prefix("@/") {
+                    let (path, anchor) = match target.split_once('#') {
+                        Some((p, a)) => (p.to_string(), Some(a.to_string())),
+                        None => (target.to_string(), None),
+                    };
+                    s.links.push(LinkRef {
+                        target: path,
+                        anchor,
+                        range: at(range.clone()),
+                    });
+                } else if !is_safe_url(&url) {
+                    errors.push(
+                        Diagnostic::at(file, file_text, at(range.clone()), format!("link address `{url}` is not allowed"))
+                            .help("links may use http:, https:, mailto: or tel:, a site path, or @/path.md for a page of this site"),
+                    );
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code_ranges.push(range.clone()),
+            Event::Code(c) => {
+                code_ranges.push(range.clone());
+                push_text(&mut s.text, &c);
+                if let Some((_, _, t)) = heading.as_mut() {
+                    t.push_str(&c);
+                }
+            }
+            Event::Text(t) => {
+                push_text(&mut s.text, &t);
+                if let Some((_, _, h)) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => s.text.push(' '),
+            Event::Html(_) | Event::InlineHtml(_) => s.has_raw_html = true,
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => s.text.push(' '),
+            _ => {}
+        }
+    }
+    find_shortcodes(
+        file,
+        file_text,
+        body,
+        body_offset,
+        &code_ranges,
+        &mut s.shortcodes,
+        &mut errors,
+    );
+    (s, errors)
+}
+
+fn push_text(out: &mut String, t: &str) {
+    out.push_str(t);
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{}", *n - 1)
+    }
+}
+
+/// Finds `{{ name(args) }}` outside code. Text like `{{ not a call }}` is left alone.
+fn find_shortcodes(
+    file: &std::path::Path,
+    file_text: &str,
+    body: &str,
+    body_offset: usize,
+    code: &[std::ops::Range<usize>],
+    out: &mut Vec<ShortcodeCall>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut from = 0;
+    while let Some(i) = body[from..].find("{{") {
+        let start = from + i;
+        from = start + 2;
+        if code.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        let rest = &body[start + 2..];
+        let trimmed = rest.trim_start();
+        let name_len = trimmed
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(trimmed.len());
+        if name_len == 0 || !trimmed[name_len..].starts_with('(') {
+            continue;
+        }
+        let name = &trimmed[..name_len];
+        let args_start = start + 2 + (rest.len() - trimmed.len()) + name_len + 1;
+        match parse_args(&body[args_start..]) {
+            Ok((args, used)) => {
+                let after = &body[args_start + used..];
+                let close = after.trim_start();
+                if let Some(stripped) = close.strip_prefix("}}") {
+                    let end = body.len() - stripped.len();
+                    out.push(ShortcodeCall {
+                        name: name.to_string(),
+                        args,
+                        body_range: start..end,
+                    });
+                    from = end;
+                } else {
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            file_text,
+                            start + body_offset..args_start + used + body_offset,
+                            format!("shortcode `{name}` is not closed with `}}}}`"),
+                        )
+                        .help(format!("write it as {{{{ {name}(...) }}}}")),
+                    );
+                }
+            }
+            Err((msg, at)) => {
+                errors.push(
+                    Diagnostic::at(file, file_text, args_start + at + body_offset..args_start + at + 1 + body_offset, format!("bad argument to shortcode `{name}`: {msg}"))
+                        .help("arguments look like name=\"text\", count=3 or flag=true, separated by commas"),
+                );
+            }
+        }
+    }
+}
+
+type Args = serde_json::Map<String, serde_json::Value>;
+
+/// Parses `key="v", n=1)`; returns the args and the bytes used including `)`.
+fn parse_args(s: &str) -> Result<(Args, usize), (String, usize)> {
+    let mut args = Args::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && (b[*i] == b' ' || b[*i] == b'\t') {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_ws(&mut i);
+        if i < b.len() && b[i] == b')' {
+            return Ok((args, i + 1));
+        }
+        let key_start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        if i == key_start {
+            return Err((
+                "expected an argument name or `)`".into(),
+                i.min(s.len().saturating_sub(1)),
+            ));
+        }
+        let key = &s[key_start..i];
+        skip_ws(&mut i);
+        if i >= b.len() || b[i] != b'=' {
+            return Err((
+                format!("expected `=` after `{key}`"),
+                i.min(s.len().saturating_sub(1)),
+            ));
+        }
+        i += 1;
+        skip_ws(&mut i);
+        let value = if i < b.len() && b[i] == b'"' {
+            let mut v = String::new();
+            i += 1;
+            loop {
+                match s[i..].chars().next() {
+                    None | Some('\n') => {
+                        return Err((
+                            "text is missing its closing quote".into(),
+                            i.min(s.len().saturating_sub(1)),
+                        ));
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some('\\') if s[i + 1..].starts_with('"') => {
+                        v.push('"');
+                        i += 2;
+                    }
+                    Some(c) => {
+                        v.push(c);
+                        i += c.len_utf8();
+                    }
+                }
+            }
+            serde_json::Value::String(v)
+        } else {
+            let vs = i;
+            while i < b.len() && !matches!(b[i], b',' | b')' | b' ' | b'\n') {
+                i += 1;
+            }
+            let word = &s[vs..i];
+            match word {
+                "true" => serde_json::Value::Bool(true),
+                "false" => serde_json::Value::Bool(false),
+                _ => match word.parse::<i64>() {
+                    Ok(n) => serde_json::Value::from(n),
+                    Err(_) => match word.parse::<f64>() {
+                        Ok(f) => serde_json::Number::from_f64(f)
+                            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                        Err(_) => {
+                            return Err((
+                                format!("`{word}` is not text in quotes, a number, true or false"),
+                                vs,
+                            ));
+                        }
+                    },
+                },
+            }
+        };
+        if args.insert(key.to_string(), value).is_some() {
+            return Err((format!("`{key}` is given twice"), key_start));
+        }
+        skip_ws(&mut i);
+        if i < b.len() && b[i] == b',' {
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn scan_str(body: &str) -> (Structure, Vec<Diagnostic>) {
+        scan(Path::new("p.md"), body, body, 0)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_in_any_script() {
+        let (s, _) = scan_str("## Help\n\n## Help\n\n## مساعدة\n\n## 帮助 {#help-zh}\n");
+        let ids: Vec<&str> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["help", "help-1", "مساعدة", "help-zh"]);
+    }
+
+    #[test]
+    fn finds_links_and_refuses_javascript() {
+        let (s, e) =
+            scan_str("[a](@/about.md#our-aims) [b](javascript:alert(1)) [c](https://x.org)\n");
+        assert_eq!(s.links[0].target, "about.md");
+        assert_eq!(s.links[0].anchor.as_deref(), Some("our-aims"));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("javascript:"));
+    }
+
+    #[test]
+    fn shortcodes_outside_code_only() {
+        let (s, e) = scan_str(
+            "{{ helplines() }}\n\n`{{ skip() }}`\n\n{{ services(borough=\"hackney\", n=2, x=true) }}\n\n{{ not a call }}\n",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let names: Vec<&str> = s.shortcodes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["helplines", "services"]);
+        assert_eq!(s.shortcodes[1].args["borough"], "hackney");
+        assert_eq!(s.shortcodes[1].args["n"], 2);
+    }
+
+    #[test]
+    fn bad_shortcode_argument_is_an_error_with_column() {
+        let (_, e) = scan_str("Text\n{{ services(borough=hackney x) }}\n");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 2);
+    }
+}

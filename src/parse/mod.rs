@@ -1,0 +1,70 @@
+//! Parses every Markdown source into front matter and Markdown structure, in parallel.
+//!
+//! A bad file does not stop the others: every problem in every file is collected.
+
+pub mod front_matter;
+pub mod markdown;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Source;
+use front_matter::FrontMatter;
+use markdown::Structure;
+
+/// A source with its front matter and Markdown structure.
+#[derive(Debug)]
+pub struct ParsedDoc {
+    /// The file as read.
+    pub source: Source,
+    /// Validated front matter.
+    pub front: FrontMatter,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+    /// Headings, links, shortcodes, text.
+    pub structure: Structure,
+}
+
+impl ParsedDoc {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+/// Parses one source (pure apart from the source it owns).
+pub fn one(source: Source) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let file = source.display.clone();
+    let split = front_matter::split(&file, &source.text).map_err(|d| vec![d])?;
+    let front = front_matter::parse(&file, &source.text, &split, source.is_section);
+    let (structure, mut errors) =
+        markdown::scan(&file, &source.text, split.body, split.body_offset);
+    let body_offset = split.body_offset;
+    match front {
+        Ok(front) if errors.is_empty() => Ok(ParsedDoc {
+            source,
+            front,
+            body_offset,
+            structure,
+        }),
+        Ok(_) => Err(errors),
+        Err(mut e) => {
+            e.append(&mut errors);
+            Err(e)
+        }
+    }
+}
+
+/// Parses all sources; the result keeps the input order.
+pub fn all(sources: Vec<Source>) -> (Vec<ParsedDoc>, Diagnostics) {
+    let results: Vec<_> = sources.into_par_iter().map(one).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut ds = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => ds.extend(e),
+        }
+    }
+    (docs, ds)
+}

@@ -1,0 +1,169 @@
+//! Markdown to HTML for one document, once every permalink is known: heading ids from the parse
+//! pass, `@/` links replaced by their resolved paths, raw HTML sanitised, shortcodes inserted.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag};
+
+use crate::model::Doc;
+use crate::parse::markdown::options;
+
+/// Marks where a shortcode's output goes; private-use characters never appear in content.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "lang", "dir"])
+        .add_tags([
+            "section",
+            "sup",
+            "figure",
+            "figcaption",
+            "mark",
+            "abbr",
+            "details",
+            "summary",
+        ])
+        .url_schemes(
+            ["http", "https", "mailto", "tel", "sms"]
+                .into_iter()
+                .collect(),
+        )
+        .link_rel(None);
+    b
+});
+
+/// Renders `doc`'s body. `shortcodes` holds each call's already rendered output, in order.
+pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
+    let body = doc.parsed.body();
+    let calls = &doc.parsed.structure.shortcodes;
+    // Replace each call with a placeholder so Markdown sees one plain word.
+    let text = if calls.is_empty() {
+        std::borrow::Cow::Borrowed(body)
+    } else {
+        let mut s = String::with_capacity(body.len());
+        let mut last = 0;
+        for (i, c) in calls.iter().enumerate() {
+            s.push_str(&body[last..c.body_range.start]);
+            s.push(OPEN);
+            s.push_str(&i.to_string());
+            s.push(CLOSE);
+            last = c.body_range.end;
+        }
+        s.push_str(&body[last..]);
+        std::borrow::Cow::Owned(s)
+    };
+    let headings = &doc.parsed.structure.headings;
+    let links = &doc.resolved_links;
+    let mut heading_index = 0;
+    let mut link_index = 0;
+    let events = Parser::new_ext(&text, options()).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) => {
+            let id = headings
+                .get(heading_index)
+                .map(|h| CowStr::from(h.id.clone()));
+            heading_index += 1;
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if dest_url.starts_with("@/") => {
+            let dest = links.get(link_index).cloned().unwrap_or_default();
+            link_index += 1;
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest.into(),
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if dest_url.starts_with("@/") => {
+            let dest = links.get(link_index).cloned().unwrap_or_default();
+            link_index += 1;
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest.into(),
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    if doc.parsed.structure.has_raw_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    if calls.is_empty() {
+        return html;
+    }
+    insert_shortcodes(&html, shortcodes)
+}
+
+/// Swaps placeholders for output; a placeholder alone in a paragraph replaces the paragraph.
+fn insert_shortcodes(html: &str, outputs: &[String]) -> String {
+    let mut out =
+        String::with_capacity(html.len() + outputs.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        let Some(j) = rest[i..].find(CLOSE) else {
+            break;
+        };
+        let n: usize = rest[i + OPEN.len_utf8()..i + j]
+            .parse()
+            .unwrap_or(usize::MAX);
+        let output = outputs.get(n).map_or("", String::as_str);
+        let before = &rest[..i];
+        let after = &rest[i + j + CLOSE.len_utf8()..];
+        if before.ends_with("<p>") && after.starts_with("</p>") {
+            out.push_str(&before[..before.len() - 3]);
+            out.push_str(output);
+            rest = after["</p>".len()..].trim_start_matches('\n');
+            out.push('\n');
+        } else {
+            out.push_str(before);
+            out.push_str(output);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_and_inline_shortcodes() {
+        let html = format!("<p>{OPEN}0{CLOSE}</p>\n<p>a {OPEN}1{CLOSE} b</p>\n");
+        let out = insert_shortcodes(&html, &["<ul></ul>".into(), "<b>x</b>".into()]);
+        assert_eq!(out, "<ul></ul>\n<p>a <b>x</b> b</p>\n");
+    }
+
+    #[test]
+    fn sanitiser_removes_scripts_and_handlers() {
+        let dirty = "<p onclick=\"x()\">a</p><script>alert(1)</script><a href=\"javascript:alert(1)\">b</a><h2 id=\"k\">h</h2>";
+        let clean = SANITIZER.clean(dirty).to_string();
+        assert_eq!(clean, "<p>a</p><a>b</a><h2 id=\"k\">h</h2>");
+    }
+}

@@ -1,0 +1,225 @@
+//! The one door to disk: minify HTML, write every file into a fresh folder beside the output,
+//! then swap it in. A failed build leaves the previous output exactly as it was.
+//!
+//! The output folder carries a marker file; a non-empty folder without it is never replaced,
+//! so pointing `--output` at someone's documents cannot delete them.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use rayon::prelude::*;
+
+use crate::render::{Content, OutputFile};
+
+/// Name of the file that marks a folder as hubgen's output.
+pub const MARKER: &str = ".hubgen-output";
+
+/// What was written.
+#[derive(Debug, Default, Clone)]
+pub struct WriteReport {
+    /// Number of files.
+    pub files: usize,
+    /// Total bytes.
+    pub bytes: u64,
+}
+
+fn minify_cfg() -> minify_html::Cfg {
+    // JS minification is off: upstream still reports broken output (minify-html #177, #197).
+    // Doctype and attribute shortcuts are off because they make the HTML invalid.
+    minify_html::Cfg {
+        minify_js: false,
+        minify_css: true,
+        minify_doctype: false,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        allow_noncompliant_unquoted_attribute_values: false,
+        allow_removing_spaces_between_attributes: false,
+        ..minify_html::Cfg::default()
+    }
+}
+
+/// Minifies one HTML document.
+pub fn minify(html: &str) -> Vec<u8> {
+    minify_html::minify(html.as_bytes(), &minify_cfg())
+}
+
+/// Checks that the output folder may be replaced.
+pub fn check_output(output: &Path) -> anyhow::Result<()> {
+    if !output.exists() {
+        return Ok(());
+    }
+    if !output.is_dir() {
+        bail!(
+            "{} exists and is not a folder; choose another --output",
+            output.display()
+        );
+    }
+    let mut entries =
+        std::fs::read_dir(output).with_context(|| format!("cannot read {}", output.display()))?;
+    if entries.next().is_some() && !output.join(MARKER).exists() {
+        bail!(
+            "{} is not empty and was not made by hubgen (it has no {MARKER} file); refusing to replace it. Choose another --output, or empty the folder first",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes all files and swaps them in as `output`.
+pub fn commit(
+    output: &Path,
+    files: &[OutputFile],
+    minify_html: bool,
+) -> anyhow::Result<WriteReport> {
+    check_output(output)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".hubgen-build-")
+        .tempdir_in(&parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    let root = staging.path();
+
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for f in files {
+        let rel = safe_relative(&f.path)?;
+        if let Some(d) = rel.parent() {
+            dirs.push(root.join(d));
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+    }
+    let sizes: Vec<anyhow::Result<u64>> = files
+        .par_iter()
+        .map(|f| {
+            let dest = root.join(&f.path);
+            let bytes: std::borrow::Cow<[u8]> = match &f.content {
+                Content::Html(h) if minify_html => minify(h).into(),
+                Content::Html(h) => h.as_bytes().into(),
+                Content::Bytes(b) => b.as_slice().into(),
+                Content::Copy(src) => std::fs::read(src)
+                    .with_context(|| format!("cannot read {}", src.display()))?
+                    .into(),
+            };
+            std::fs::write(&dest, &bytes)
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+            Ok(bytes.len() as u64)
+        })
+        .collect();
+    let mut report = WriteReport::default();
+    for s in sizes {
+        report.bytes += s?;
+        report.files += 1;
+    }
+    std::fs::write(
+        root.join(MARKER),
+        "This folder is written by hubgen; it is replaced whole on every build.\n",
+    )
+    .with_context(|| format!("cannot write {}", root.join(MARKER).display()))?;
+
+    swap(staging, output)?;
+    Ok(report)
+}
+
+/// Moves the finished folder into place; the old output is removed only after that worked.
+fn swap(staging: tempfile::TempDir, output: &Path) -> anyhow::Result<()> {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let old = if output.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".hubgen-old-")
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        let old_path = old.path().join("site");
+        std::fs::rename(output, &old_path)
+            .with_context(|| format!("cannot move the previous {} aside", output.display()))?;
+        Some((old, old_path))
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, output) {
+        if let Some((_, old_path)) = &old {
+            let _ = std::fs::rename(old_path, output);
+        }
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e)
+            .with_context(|| format!("cannot move the new site into {}", output.display()));
+    }
+    // Dropping `old` deletes the previous site.
+    drop(old);
+    Ok(())
+}
+
+/// Refuses absolute paths and `..` so no content can write outside the output folder.
+fn safe_relative(path: &str) -> anyhow::Result<&Path> {
+    let p = Path::new(path);
+    if path.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{path}`: output paths must stay inside the output folder");
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, s: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            content: Content::Bytes(s.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn swaps_and_refuses_foreign_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        commit(&out, &[file("a/index.html", "one")], false).unwrap();
+        commit(&out, &[file("b.txt", "two")], false).unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+
+        let foreign = tmp.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("thesis.txt"), "precious").unwrap();
+        let err = commit(&foreign, &[file("x", "y")], false).unwrap_err();
+        assert!(err.to_string().contains("refusing to replace"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
+            "precious"
+        );
+    }
+
+    #[test]
+    fn refuses_paths_outside_output() {
+        assert!(safe_relative("../x").is_err());
+        assert!(safe_relative("/etc/x").is_err());
+        assert!(safe_relative("a/b.html").is_ok());
+    }
+
+    #[test]
+    fn minify_keeps_text_and_doctype() {
+        let out = String::from_utf8(minify("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<p>  مرحبا   بكم </p>\n<script>let a = 1;</script>")).unwrap();
+        assert!(
+            out.starts_with("<!doctype html>") || out.starts_with("<!DOCTYPE html>"),
+            "{out}"
+        );
+        assert!(out.contains("مرحبا بكم"), "{out}");
+        assert!(out.contains("let a = 1;"), "{out}");
+    }
+}
