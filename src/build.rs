@@ -70,8 +70,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let (parsed, parse_ds) = parse::all(loaded.sources);
     ds.extend(parse_ds);
     lap("parse", &mut timings);
-    let documents = parsed.len();
-    let site = match model::assemble(config, parsed, loaded.assets, loaded.data) {
+    let documents = parsed.docs.len();
+    let shortcodes = render::templates::shortcode_names(&config);
+    let inputs = model::Inputs {
+        docs: parsed.docs,
+        broken: parsed.broken.into_iter().chain(loaded.broken).collect(),
+        assets: loaded.assets,
+        data: loaded.data,
+        shortcodes,
+    };
+    let site = match model::assemble(config, inputs) {
         Ok(site) if !ds.has_errors() => site,
         Ok(_) => return Err(Failure::Content(ds)),
         Err(e) => {

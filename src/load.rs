@@ -60,6 +60,8 @@ pub struct Loaded {
     pub assets: Vec<Asset>,
     /// TOML data files.
     pub data: Vec<DataFile>,
+    /// Content keys of Markdown files that could not be read (already reported).
+    pub broken: std::collections::HashSet<String>,
 }
 
 enum Entry {
@@ -123,13 +125,18 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
     }
 
     // Reading and decoding is the slow part on big sites: do it in parallel, keep the order.
-    let results: Vec<Result<Either, Diagnostic>> = entries
+    let results: Vec<Result<Either, (Option<String>, Diagnostic)>> = entries
         .into_par_iter()
         .map(|e| match e {
-            Entry::Markdown(abs, rel) => read_source(config, &abs, rel).map(Either::Source),
+            Entry::Markdown(abs, rel) => {
+                let key = key_of(&rel);
+                read_source(config, &abs, rel)
+                    .map(Either::Source)
+                    .map_err(|d| (Some(key), d))
+            }
             Entry::Data(abs, rel) => {
                 let display = display_path(config, &abs);
-                let text = read_text(&abs, &display)?;
+                let text = read_text(&abs, &display).map_err(|d| (None, d))?;
                 Ok(Either::Data(DataFile { rel, display, text }))
             }
             Entry::Asset(abs, rel) => Ok(Either::Asset(Asset { rel, abs })),
@@ -141,7 +148,10 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
             Ok(Either::Source(s)) => loaded.sources.push(s),
             Ok(Either::Data(d)) => loaded.data.push(d),
             Ok(Either::Asset(a)) => loaded.assets.push(a),
-            Err(d) => ds.push(d),
+            Err((key, d)) => {
+                loaded.broken.extend(key);
+                ds.push(d);
+            }
         }
     }
     (loaded, ds)
@@ -151,6 +161,16 @@ enum Either {
     Source(Source),
     Data(DataFile),
     Asset(Asset),
+}
+
+/// The language-free content key of a Markdown path: `a/b.ar.md` → `a/b.md`.
+fn key_of(rel: &str) -> String {
+    let stem = rel.trim_end_matches(".md");
+    let file_start = stem.rfind('/').map_or(0, |i| i + 1);
+    match stem[file_start..].rsplit_once('.') {
+        Some((base, _)) => format!("{}{base}.md", &stem[..file_start]),
+        None => rel.to_string(),
+    }
 }
 
 /// Editor backups, swap files and dotfiles are never content.

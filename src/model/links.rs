@@ -7,12 +7,20 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Doc, DocId};
 
+/// Content that exists but is not in the model, so links to it get the right message.
+pub struct Known<'a> {
+    /// Keys of drafts left out of this build.
+    pub drafts: &'a HashSet<String>,
+    /// Keys of files that failed to parse (their errors are already reported).
+    pub broken: &'a HashSet<String>,
+}
+
 /// Resolved URL paths for each `@/` link of `doc`, in order; problems go to `ds`.
 pub fn resolve(
     config: &Config,
     docs: &[Doc],
     by_key: &HashMap<(String, String), DocId>,
-    drafts: &HashSet<String>,
+    known: &Known<'_>,
     doc: &Doc,
     ds: &mut Diagnostics,
 ) -> Vec<String> {
@@ -30,7 +38,11 @@ pub fn resolve(
         }
         .map(|&i| &docs[i]);
         let Some(target) = target else {
-            let help = if drafts.contains(&key) {
+            if known.broken.contains(&key) {
+                out.push(String::new());
+                continue;
+            }
+            let help = if known.drafts.contains(&key) {
                 format!("`{key}` is a draft; publish it (draft = false) or build with --drafts")
             } else {
                 format!(

@@ -9,7 +9,7 @@ pub mod helplines;
 pub mod links;
 pub mod slug;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -119,13 +119,31 @@ impl Site {
 /// Names of the taxonomies the hub files pages under.
 pub const TAXONOMIES: [&str; 2] = ["topics", "audiences"];
 
+/// What the model is built from, besides the configuration.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Parsed documents.
+    pub docs: Vec<ParsedDoc>,
+    /// Keys of files that failed to parse (already reported).
+    pub broken: HashSet<String>,
+    /// Files to copy.
+    pub assets: Vec<Asset>,
+    /// TOML data files.
+    pub data: Vec<DataFile>,
+    /// Shortcode names the templates provide, checked here so an unknown one is reported
+    /// together with every other content error rather than only after they are fixed.
+    pub shortcodes: BTreeSet<String>,
+}
+
 /// Builds the model. Every problem is collected; the site is returned only when there are none.
-pub fn assemble(
-    config: Config,
-    parsed: Vec<ParsedDoc>,
-    assets: Vec<Asset>,
-    data: Vec<DataFile>,
-) -> Result<Site, Diagnostics> {
+pub fn assemble(config: Config, inputs: Inputs) -> Result<Site, Diagnostics> {
+    let Inputs {
+        docs: parsed,
+        broken,
+        assets,
+        data,
+        shortcodes,
+    } = inputs;
     let mut ds = Diagnostics::new();
     let mut drafts = HashSet::new();
     let mut parsed: Vec<ParsedDoc> = parsed
@@ -207,10 +225,20 @@ pub fn assemble(
     // 5. Links and anchors.
     let resolved: Vec<Vec<String>> = docs
         .iter()
-        .map(|d| links::resolve(&config, &docs, &by_key, &drafts, d, &mut ds))
+        .map(|d| {
+            let known = links::Known {
+                drafts: &drafts,
+                broken: &broken,
+            };
+            links::resolve(&config, &docs, &by_key, &known, d, &mut ds)
+        })
         .collect();
     for (d, r) in docs.iter_mut().zip(resolved) {
         d.resolved_links = r;
+    }
+
+    for d in &docs {
+        check_shortcodes(d, &shortcodes, &mut ds);
     }
 
     // 6. Taxonomies and aliases.
@@ -270,6 +298,29 @@ pub fn assemble(
         assets,
         helplines,
     })
+}
+
+fn check_shortcodes(d: &Doc, known: &BTreeSet<String>, ds: &mut Diagnostics) {
+    let src = &d.parsed.source;
+    for call in &d.parsed.structure.shortcodes {
+        if !known.contains(&call.name) {
+            let at = d.parsed.body_offset;
+            let list: Vec<&str> = known.iter().map(String::as_str).collect();
+            ds.push(
+                Diagnostic::at(
+                    &src.display,
+                    &src.text,
+                    call.body_range.start + at..call.body_range.end + at,
+                    format!("unknown shortcode `{}`", call.name),
+                )
+                .help(format!(
+                    "the shortcodes are: {}; or add templates/shortcodes/{}.html",
+                    list.join(", "),
+                    call.name
+                )),
+            );
+        }
+    }
 }
 
 /// `/ar/guidance/coping-with-stress/` for `guidance/coping-with-stress.ar.md`.

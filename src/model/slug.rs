@@ -10,7 +10,12 @@ pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.nfc().flat_map(char::to_lowercase) {
-        if c.is_whitespace() || matches!(c, '-' | '_' | '/' | '.' | '\u{2010}'..='\u{2015}' | '\u{2212}') {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '_' | '/' | '.' | '\u{2010}'..='\u{2015}' | '\u{2212}'
+            )
+        {
             dash = !out.is_empty();
         } else if is_dropped(c) {
             continue;

@@ -365,13 +365,12 @@ pub fn toml_diagnostic(
     } else {
         "front matter is TOML: key = value, text in double quotes"
     };
-    Diagnostic::at(
-        file,
-        text,
-        range,
-        format!("invalid TOML: {}", first_line(&msg)),
-    )
-    .help(help)
+    // Serde names Rust types; editors need plain words.
+    let msg = first_line(&msg)
+        .replace("expected i64", "expected a whole number")
+        .replace("expected usize", "expected a whole number (0 or more)")
+        .replace("expected a sequence", "expected a list in [ ]");
+    Diagnostic::at(file, text, range, format!("invalid TOML: {msg}")).help(help)
 }
 
 fn first_line(s: &str) -> &str {

@@ -5,6 +5,8 @@
 pub mod front_matter;
 pub mod markdown;
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -55,16 +57,38 @@ pub fn one(source: Source) -> Result<ParsedDoc, Vec<Diagnostic>> {
     }
 }
 
+/// Everything the parse stage produced.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Documents that parsed, in input order.
+    pub docs: Vec<ParsedDoc>,
+    /// Content keys of files that exist but did not parse; links to them are not reported
+    /// again as "does not exist", which would send the editor looking in the wrong place.
+    pub broken: HashSet<String>,
+}
+
 /// Parses all sources; the result keeps the input order.
-pub fn all(sources: Vec<Source>) -> (Vec<ParsedDoc>, Diagnostics) {
-    let results: Vec<_> = sources.into_par_iter().map(one).collect();
-    let mut docs = Vec::with_capacity(results.len());
+pub fn all(sources: Vec<Source>) -> (Parsed, Diagnostics) {
+    let results: Vec<_> = sources
+        .into_par_iter()
+        .map(|s| {
+            let key = s.key.clone();
+            one(s).map_err(|e| (key, e))
+        })
+        .collect();
+    let mut parsed = Parsed {
+        docs: Vec::with_capacity(results.len()),
+        broken: HashSet::new(),
+    };
     let mut ds = Diagnostics::new();
     for r in results {
         match r {
-            Ok(d) => docs.push(d),
-            Err(e) => ds.extend(e),
+            Ok(d) => parsed.docs.push(d),
+            Err((key, e)) => {
+                parsed.broken.insert(key);
+                ds.extend(e);
+            }
         }
     }
-    (docs, ds)
+    (parsed, ds)
 }

@@ -88,6 +88,25 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// Names of the shortcodes the theme and the site provide (`templates/shortcodes/NAME.html`).
+pub fn shortcode_names(config: &Config) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for dir in [
+        config.theme_dir().join("templates/shortcodes"),
+        config.root.join("templates/shortcodes"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if let Some(name) = e.file_name().to_str().and_then(|n| n.strip_suffix(".html")) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// Data the template functions read; shared by every render thread.
 pub struct FunctionData {
     /// UI strings.

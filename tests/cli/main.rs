@@ -1,0 +1,7 @@
+//! Integration tests: the real `hubgen` binary on fixture sites in `tests/fixtures/`.
+
+mod build;
+mod i18n;
+mod invalid;
+mod snapshots;
+mod support;
