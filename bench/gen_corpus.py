@@ -197,6 +197,10 @@ SYNTHETIC_WORDS = 12000  # per language, after the real words
 N_TOPICS = 40            # topic terms per language
 
 
+def is_latin(c):
+    return c.isascii() and c.isalnum()
+
+
 def nfc(s):
     return unicodedata.normalize("NFC", s)
 
@@ -277,13 +281,18 @@ class Lexicon:
             return " ".join(words)
         out = []
         for w in words:  # Chinese: no spaces, except around Latin-script loanwords
-            if out and (w[0].isascii() or out[-1][-1].isascii()):
+            if out and (is_latin(w[0]) or is_latin(out[-1][-1])):
                 out.append(" ")
             out.append(w)
         return "".join(out)
 
     def capital(self, text):
-        return text[:1].upper() + text[1:] if self.cased else text
+        if not self.cased:
+            return text
+        for k, c in enumerate(text):  # the first letter, after any ** or [
+            if c.isalpha():
+                return text[:k] + c.upper() + text[k + 1:]
+        return text
 
 
 # ---- page plans (shared by all translations of a page) ------------------------------------
@@ -291,7 +300,7 @@ class Lexicon:
 def plan_page(seed, i, n_pages):
     """The shape of page i: blocks, their lengths, where the links and emphasis go."""
     rng = random.Random(f"{seed}|plan|{i}")
-    target = rng.randint(400, 900)
+    target = rng.randint(420, 860)
     blocks, words = [], 0
 
     def paragraph():
@@ -318,16 +327,22 @@ def plan_page(seed, i, n_pages):
     blocks.append(b)
     words += n
     table_done = rng.random() >= 0.2  # about one page in five gets a table
+    # Sections of ## heading, paragraphs and sometimes a list, a ### part or a table, until
+    # the page reaches its length (counted in words, markup aside).
     while words < target:
         heading = rng.randint(2, 6)
         blocks.append(("h2", heading))
         words += heading
         for _ in range(rng.randint(1, 3)):
+            if words >= target:
+                break
             b, n = paragraph()
             blocks.append(b)
             words += n
         r = rng.random()
-        if r < 0.35:
+        if words >= target:
+            pass
+        elif r < 0.35:
             items = [rng.randint(4, 12) for _ in range(rng.randint(3, 6))]
             blocks.append(("ul" if rng.random() < 0.7 else "ol", items, rng.random() < 0.3))
             words += sum(items)
@@ -337,7 +352,7 @@ def plan_page(seed, i, n_pages):
             b, n = paragraph()
             blocks.append(b)
             words += heading + n
-        if not table_done and words > target / 2:
+        if not table_done and target / 2 < words < target - 60:
             table_done = True
             cols, rows = rng.randint(2, 4), rng.randint(3, 6)
             cells = [[rng.randint(1, 3) if r == 0 else rng.randint(1, 6) for _ in range(cols)]
@@ -417,8 +432,9 @@ def render_blocks(lex, rng, blocks, loan):
             for k, n in enumerate(items):
                 words = lex.draw(rng, n, loan)
                 if bold_lead and n > 4:
-                    colon = ":" if lex.spaced else "："
-                    text = f"**{lex.capital(lex.join(words[:2]))}**{colon} {lex.join(words[2:])}"
+                    lead = f"**{lex.capital(lex.join(words[:2]))}**"
+                    text = (f"{lead}: {lex.join(words[2:])}" if lex.spaced
+                            else f"{lead}：{lex.join(words[2:])}")
                 else:
                     text = lex.capital(lex.join(words))
                 lines.append(("- " if kind == "ul" else f"{k + 1}. ") + text)

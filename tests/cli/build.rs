@@ -224,6 +224,10 @@ fn help_lists_the_commands() {
     let run = site.run(&["build", "--help"], &[]);
     assert_eq!(run.code, 0);
     for flag in ["--root", "--output", "--base-url", "--drafts"] {
-        assert!(run.stdout.contains(flag), "{flag} missing from:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(flag),
+            "{flag} missing from:\n{}",
+            run.stdout
+        );
     }
 }

@@ -349,3 +349,37 @@ fn fuzzed_front_matter_never_panics() {
         }
     }
 }
+
+#[test]
+fn missing_ui_string() {
+    fails_with(
+        "missing-ui-string",
+        r#"error: template error: no UI string `page_not_fund`: add it to translations/en.toml
+ --> templates/404.html:3:8
+  |
+3 | <h1>{{ t(key="page_not_fund") }}</h1>
+  |        ^^^^^^^^^^^^^^^^^^^^^^
+  = help: while rendering 404.html
+
+1 error, 0 warnings in 1 file
+Nothing was written; the previous site is unchanged.
+"#,
+    );
+}
+
+#[test]
+fn shortcode_bad_argument() {
+    fails_with(
+        "shortcode-bad-argument",
+        r#"error: shortcode `note` failed: `+` requires both operands to be numbers, found `string` and `i64`
+ --> content/news/second.md:7:1
+  |
+7 | {{ note(text="Be kind", level="high") }}
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: check its arguments; the template is templates/shortcodes/note.html:1:40
+
+1 error, 0 warnings in 1 file
+Nothing was written; the previous site is unchanged.
+"#,
+    );
+}

@@ -3,5 +3,6 @@
 mod build;
 mod i18n;
 mod invalid;
+mod minify;
 mod snapshots;
 mod support;
