@@ -4,12 +4,11 @@
 //! every problem at once; nothing is written unless the whole site rendered.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
-use crate::render::OutputFile;
 use crate::{i18n, load, model, parse, render, write};
 
 /// What to build and where.
@@ -49,8 +48,6 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
-    /// The files, for callers that inspect them (tests, check).
-    pub rendered: Vec<OutputFile>,
 }
 
 /// Runs the pipeline.
@@ -89,34 +86,49 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     };
     lap("model", &mut timings);
     let assets = render::assets::collect(&site.config).map_err(Failure::Env)?;
-    let files = match render::site(&site, Arc::new(strings), Arc::new(assets)) {
-        Ok(f) => f,
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| site.config.root.join("public"));
+    let staging = match opts.write {
+        true => Some(write::Staging::new(&output, site.config.minify).map_err(Failure::Env)?),
+        false => None,
+    };
+    // The first write error is kept; rendering finishes (it is cheap) and the build then fails.
+    let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let sink = |f: render::OutputFile| {
+        if let Some(s) = &staging
+            && let Err(e) = s.put(&f)
+            && let Ok(mut slot) = write_error.lock()
+        {
+            slot.get_or_insert(e);
+        }
+    };
+    let files = match render::site(&site, Arc::new(strings), Arc::new(assets), &sink) {
+        Ok(n) => n,
         Err(e) => {
             ds.extend(e);
             return Err(Failure::Content(ds));
         }
     };
-    lap("render", &mut timings);
+    if let Some(e) = write_error.into_inner().ok().flatten() {
+        return Err(Failure::Env(e));
+    }
+    lap("render+write", &mut timings);
     let mut report = BuildReport {
         warnings: ds,
         documents,
-        files: files.len(),
+        files,
         bytes: 0,
         output: None,
         timings: Vec::new(),
-        rendered: Vec::new(),
     };
-    if opts.write {
-        let output = opts
-            .output
-            .clone()
-            .unwrap_or_else(|| site.config.root.join("public"));
-        let w = write::commit(&output, &files, site.config.minify).map_err(Failure::Env)?;
+    if let Some(staging) = staging {
+        let w = staging.finish(&output).map_err(Failure::Env)?;
         report.bytes = w.bytes;
         report.output = Some(output);
-        lap("write", &mut timings);
+        lap("swap", &mut timings);
     }
     report.timings = timings;
-    report.rendered = files;
     Ok(report)
 }

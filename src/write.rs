@@ -5,6 +5,7 @@
 //! so pointing `--output` at someone's documents cannot delete them.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
@@ -65,67 +66,85 @@ pub fn check_output(output: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes all files and swaps them in as `output`.
+/// A fresh folder beside the output that files are written into as they are rendered, so the
+/// whole site never has to sit in memory; `finish` swaps it in, dropping it deletes it.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    minify: bool,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Staging {
+    /// Checks `output` may be replaced and creates the staging folder beside it.
+    pub fn new(output: &Path, minify: bool) -> anyhow::Result<Staging> {
+        check_output(output)?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".hubgen-build-")
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        Ok(Staging {
+            dir,
+            minify,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes one file (minifying HTML when asked). Safe to call from many threads.
+    pub fn put(&self, f: &OutputFile) -> anyhow::Result<()> {
+        let dest = self.dir.path().join(safe_relative(&f.path)?);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let bytes: std::borrow::Cow<[u8]> = match &f.content {
+            Content::Html(h) if self.minify => minify(h).into(),
+            Content::Html(h) => h.as_bytes().into(),
+            Content::Bytes(b) => b.as_slice().into(),
+            Content::Copy(src) => std::fs::read(src)
+                .with_context(|| format!("cannot read {}", src.display()))?
+                .into(),
+        };
+        std::fs::write(&dest, &bytes)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Marks the folder as hubgen's and swaps it in as `output`.
+    pub fn finish(self, output: &Path) -> anyhow::Result<WriteReport> {
+        let marker = self.dir.path().join(MARKER);
+        std::fs::write(
+            &marker,
+            "This folder is written by hubgen; it is replaced whole on every build.\n",
+        )
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+        let report = WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        };
+        swap(self.dir, output)?;
+        Ok(report)
+    }
+}
+
+/// Writes all files and swaps them in as `output` (for callers that already hold every file).
 pub fn commit(
     output: &Path,
     files: &[OutputFile],
     minify_html: bool,
 ) -> anyhow::Result<WriteReport> {
-    check_output(output)?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".hubgen-build-")
-        .tempdir_in(&parent)
-        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-    let root = staging.path();
-
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let rel = safe_relative(&f.path)?;
-        if let Some(d) = rel.parent() {
-            dirs.push(root.join(d));
-        }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-    }
-    let sizes: Vec<anyhow::Result<u64>> = files
-        .par_iter()
-        .map(|f| {
-            let dest = root.join(&f.path);
-            let bytes: std::borrow::Cow<[u8]> = match &f.content {
-                Content::Html(h) if minify_html => minify(h).into(),
-                Content::Html(h) => h.as_bytes().into(),
-                Content::Bytes(b) => b.as_slice().into(),
-                Content::Copy(src) => std::fs::read(src)
-                    .with_context(|| format!("cannot read {}", src.display()))?
-                    .into(),
-            };
-            std::fs::write(&dest, &bytes)
-                .with_context(|| format!("cannot write {}", dest.display()))?;
-            Ok(bytes.len() as u64)
-        })
-        .collect();
-    let mut report = WriteReport::default();
-    for s in sizes {
-        report.bytes += s?;
-        report.files += 1;
-    }
-    std::fs::write(
-        root.join(MARKER),
-        "This folder is written by hubgen; it is replaced whole on every build.\n",
-    )
-    .with_context(|| format!("cannot write {}", root.join(MARKER).display()))?;
-
-    swap(staging, output)?;
-    Ok(report)
+    let staging = Staging::new(output, minify_html)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish(output)
 }
 
 /// Moves the finished folder into place; the old output is removed only after that worked.

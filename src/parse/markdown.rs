@@ -63,8 +63,6 @@ pub struct Structure {
     pub shortcodes: Vec<ShortcodeCall>,
     /// Raw HTML is present and must be sanitised.
     pub has_raw_html: bool,
-    /// Plain text, for descriptions and search.
-    pub text: String,
 }
 
 /// Schemes a link may use; anything else (javascript:, data:, vbscript:) is refused.
@@ -140,20 +138,16 @@ pub fn scan(
             Event::Start(Tag::CodeBlock(_)) => code_ranges.push(range.clone()),
             Event::Code(c) => {
                 code_ranges.push(range.clone());
-                push_text(&mut s.text, &c);
                 if let Some((_, _, t)) = heading.as_mut() {
                     t.push_str(&c);
                 }
             }
             Event::Text(t) => {
-                push_text(&mut s.text, &t);
                 if let Some((_, _, h)) = heading.as_mut() {
                     h.push_str(&t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => s.text.push(' '),
             Event::Html(_) | Event::InlineHtml(_) => s.has_raw_html = true,
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => s.text.push(' '),
             _ => {}
         }
     }
@@ -167,10 +161,6 @@ pub fn scan(
         &mut errors,
     );
     (s, errors)
-}
-
-fn push_text(out: &mut String, t: &str) {
-    out.push_str(t);
 }
 
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {

@@ -3,7 +3,8 @@
 //! Steps: 1. load templates and register functions; 2. build each language's shared context;
 //! 3. render every page, section (with pagination) and taxonomy page in parallel, each
 //! collecting its own diagnostics; 4. add 404, feeds, sitemap, robots and alias redirects;
-//! 5. list static and content files to copy. The result is sorted by path.
+//! 5. list static and content files to copy. Each file goes to the caller's sink as soon as
+//! it exists; where it lands on disk is the write stage's business.
 
 pub mod assets;
 pub mod context;
@@ -50,12 +51,18 @@ pub fn index_file(url_path: &str) -> String {
     format!("{}index.html", url_path.trim_start_matches('/'))
 }
 
-/// Renders everything. Returns all files, or every problem found.
+/// Receives each file as soon as it is rendered (from many threads at once).
+pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
+
+/// Renders everything, handing each file to `sink` as it is made; returns how many files were
+/// made, or every problem found. Files are streamed so a big site never sits in memory whole;
+/// a caller that sees an error throws the files away.
 pub fn site(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostics> {
     let urls: HashMap<(String, String), String> = site
         .by_key
         .iter()
@@ -80,23 +87,28 @@ pub fn site(
         templates: &templates,
         bases: &bases,
     };
-
-    let doc_results: Vec<Result<Vec<OutputFile>, Vec<Diagnostic>>> =
-        site.docs.par_iter().map(|d| r.doc(d)).collect();
-    let tax_results: Vec<Result<Vec<OutputFile>, Vec<Diagnostic>>> =
-        site.taxonomies.par_iter().map(|t| r.taxonomy(t)).collect();
-    let mut files = Vec::new();
-    let mut render_errors: Vec<Diagnostic> = Vec::new();
-    for res in doc_results.into_iter().chain(tax_results) {
-        match res {
-            Ok(f) => files.extend(f),
-            Err(e) => render_errors.extend(e),
-        }
-    }
-    match r.not_found() {
-        Ok(f) => files.push(f),
-        Err(e) => render_errors.push(e),
-    }
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |files: Vec<OutputFile>| {
+        count.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        files.into_iter().for_each(sink);
+    };
+    let render_errors: Vec<Diagnostic> = site
+        .docs
+        .par_iter()
+        .map(|d| r.doc(d))
+        .chain(site.taxonomies.par_iter().map(|t| r.taxonomy(t)))
+        .chain(rayon::iter::once(
+            r.not_found().map(|f| vec![f]).map_err(|e| vec![e]),
+        ))
+        .filter_map(|res| match res {
+            Ok(files) => {
+                emit(files);
+                None
+            }
+            Err(e) => Some(e),
+        })
+        .flatten()
+        .collect();
     // One broken template fails every page that uses it: report each place once.
     let mut seen = std::collections::HashSet::new();
     for d in render_errors {
@@ -107,7 +119,7 @@ pub fn site(
     if ds.has_errors() {
         return Err(ds);
     }
-    files.extend(extras::all(site));
+    let mut files = extras::all(site);
     for f in assets.files.values() {
         files.push(OutputFile {
             path: f.rel.clone(),
@@ -124,8 +136,8 @@ pub fn site(
             content: Content::Copy(a.abs.clone()),
         });
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    files.into_par_iter().for_each(|f| emit(vec![f]));
+    Ok(count.into_inner())
 }
 
 /// Per-language values every template gets.
