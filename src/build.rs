@@ -77,8 +77,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         shortcodes,
     };
     let site = match model::assemble(config, inputs) {
-        Ok(site) if !ds.has_errors() => site,
-        Ok(_) => return Err(Failure::Content(ds)),
+        Ok((site, warnings)) => {
+            ds.extend(warnings);
+            if ds.has_errors() {
+                return Err(Failure::Content(ds));
+            }
+            site
+        }
         Err(e) => {
             ds.extend(e);
             return Err(Failure::Content(ds));

@@ -45,12 +45,30 @@ pub enum Command {
         /// Output folder [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Refuse to publish sample directory entries or entries due for review.
+        #[arg(long)]
+        production: bool,
     },
     /// Check everything a build checks, and render in memory, without writing anything.
     Check {
         /// Site options.
         #[command(flatten)]
         site: SiteArgs,
+        /// Report sample directory entries and entries due for review as errors.
+        #[arg(long)]
+        production: bool,
+    },
+    /// Build into ROOT/public, serve it with live reload, and rebuild on every save.
+    Serve {
+        /// Site options (the base URL defaults to the preview's own address).
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Address to listen on; anything but loopback is reachable from the network.
+        #[arg(long, default_value = "127.0.0.1", value_parser = crate::serve::parse_bind)]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
     },
 }
 
@@ -71,9 +89,22 @@ where
             };
         }
     };
-    let (site, output, write) = match cli.command {
-        Command::Build { site, output } => (site, output, true),
-        Command::Check { site } => (site, None, false),
+    let (site, output, write, production) = match cli.command {
+        Command::Build {
+            site,
+            output,
+            production,
+        } => (site, output, true, production),
+        Command::Check { site, production } => (site, None, false, production),
+        Command::Serve { site, bind, port } => {
+            return crate::serve::run(crate::serve::ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                drafts: site.drafts,
+                base_url: site.base_url,
+            });
+        }
     };
     let opts = BuildOptions {
         root: site.root,
@@ -81,6 +112,7 @@ where
         overrides: Overrides {
             base_url: site.base_url,
             drafts: site.drafts,
+            production,
         },
         write,
     };

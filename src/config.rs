@@ -67,7 +67,17 @@ struct RawConfig {
     #[serde(default, rename = "language")]
     languages: Vec<Spanned<Language>>,
     #[serde(default)]
+    services: RawServices,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServices {
+    #[serde(default)]
+    categories: Vec<String>,
+    review_after_days: Option<i64>,
 }
 
 fn default_theme() -> String {
@@ -103,6 +113,12 @@ pub struct Config {
     pub menu: Vec<MenuItem>,
     /// Include drafts.
     pub drafts: bool,
+    /// Refuse sample data and entries due for review.
+    pub production: bool,
+    /// Services-directory category keys, in display order.
+    pub categories: Vec<String>,
+    /// Directory entries verified longer ago than this are due for review.
+    pub review_after_days: i64,
     /// Free-form `[extra]`, converted for templates.
     pub extra: serde_json::Value,
 }
@@ -155,6 +171,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--drafts`.
     pub drafts: bool,
+    /// `--production`.
+    pub production: bool,
 }
 
 /// Reads and validates `<root>/config.toml`. Problems are diagnostics naming the line.
@@ -300,6 +318,9 @@ pub fn parse(
         feeds: raw.feeds,
         menu: raw.menu,
         drafts: overrides.drafts,
+        production: overrides.production,
+        categories: raw.services.categories,
+        review_after_days: raw.services.review_after_days.unwrap_or(365),
         extra: crate::parse::front_matter::toml_to_json(&toml::Value::Table(raw.extra)),
     })
 }

@@ -2,6 +2,7 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! `config` → `load` → `parse` → `model` → `render` → `write`, driven by `build`.
+//! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 
 #![warn(missing_docs)]
@@ -17,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod write;
 
 pub use build::{BuildOptions, BuildReport, Failure, build};

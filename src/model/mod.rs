@@ -5,6 +5,7 @@
 //! 3. link documents to their section and their translations; 4. sort section listings;
 //! 5. resolve `@/` links and anchors; 6. build taxonomies; 7. read hub data files.
 
+pub mod boroughs;
 pub mod helplines;
 pub mod links;
 pub mod slug;
@@ -100,6 +101,8 @@ pub struct Site {
     pub assets: Vec<(String, Asset)>,
     /// National support lines for every page.
     pub helplines: Vec<helplines::Helpline>,
+    /// Boroughs with their directories, alphabetical.
+    pub boroughs: Vec<boroughs::Borough>,
 }
 
 impl Site {
@@ -135,8 +138,9 @@ pub struct Inputs {
     pub shortcodes: BTreeSet<String>,
 }
 
-/// Builds the model. Every problem is collected; the site is returned only when there are none.
-pub fn assemble(config: Config, inputs: Inputs) -> Result<Site, Diagnostics> {
+/// Builds the model. Every problem is collected; the site is returned (with any warnings) only
+/// when there are no errors.
+pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), Diagnostics> {
     let Inputs {
         docs: parsed,
         broken,
@@ -285,11 +289,12 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<Site, Diagnostics> {
         }
     }
 
+    let boroughs = boroughs::collect(&config, &docs, &data, &mut ds);
+
     if ds.has_errors() {
         return Err(ds);
     }
-    let _ = ds;
-    Ok(Site {
+    let site = Site {
         config,
         docs,
         by_key,
@@ -297,7 +302,9 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<Site, Diagnostics> {
         aliases,
         assets,
         helplines,
-    })
+        boroughs,
+    };
+    Ok((site, ds))
 }
 
 fn check_shortcodes(d: &Doc, known: &BTreeSet<String>, ds: &mut Diagnostics) {

@@ -4,6 +4,7 @@
 
 pub mod front_matter;
 pub mod markdown;
+pub mod services;
 
 use std::collections::HashSet;
 

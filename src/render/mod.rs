@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod context;
+pub mod directory;
 pub mod extras;
 pub mod markdown;
 pub mod templates;
@@ -68,6 +69,7 @@ pub fn site(
         .iter()
         .map(|(k, &i)| (k.clone(), site.docs[i].path.clone()))
         .collect();
+    let directory = Arc::new(directory::build(site));
     let templates = templates::load(
         &site.config,
         FunctionData {
@@ -75,6 +77,7 @@ pub fn site(
             assets: assets.clone(),
             urls: Arc::new(urls),
             default_lang: site.config.default_language().code.clone(),
+            directory: directory.clone(),
         },
     )?;
     let mut ds = Diagnostics::new();
@@ -86,6 +89,7 @@ pub fn site(
         site,
         templates: &templates,
         bases: &bases,
+        directory: &directory,
     };
     let count = std::sync::atomic::AtomicUsize::new(0);
     let emit = |files: Vec<OutputFile>| {
@@ -183,6 +187,23 @@ fn base_contexts(site: &Site, ds: &mut Diagnostics) -> HashMap<String, Context> 
             }
         }
         ctx.insert("menu", &menu);
+        let languages: Vec<serde_json::Value> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                let mut v = serde_json::to_value(LangView::of(l)).unwrap_or_default();
+                if let serde_json::Value::Object(m) = &mut v {
+                    m.insert("english".into(), l.english.clone().into());
+                    m.insert(
+                        "home".into(),
+                        site.home(&l.code).map(|h| h.path.clone()).into(),
+                    );
+                }
+                v
+            })
+            .collect();
+        ctx.insert("languages", &languages);
         out.insert(lang.code.clone(), ctx);
     }
     out
@@ -192,6 +213,7 @@ struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     bases: &'a HashMap<String, Context>,
+    directory: &'a directory::DirectoryData,
 }
 
 impl<'a> Renderer<'a> {
@@ -270,6 +292,14 @@ impl<'a> Renderer<'a> {
         ctx.insert("description", &front.description);
         ctx.insert(if d.is_section() { "section" } else { "page" }, &view);
         let where_ = format!("while rendering {}", src.display.display());
+        let borough = d
+            .key()
+            .strip_prefix("boroughs/")
+            .and_then(|k| k.strip_suffix("/_index.md"))
+            .and_then(|slug| self.directory.by_slug.get(slug));
+        if let Some(b) = borough {
+            ctx.insert("borough", b);
+        }
         if !d.is_section() {
             self.page_meta(&mut ctx, &alternates, &d.path);
             return self.render(&template, &ctx, &where_).map(|html| {
@@ -318,6 +348,32 @@ impl<'a> Renderer<'a> {
             out.push(OutputFile {
                 path: index_file(&path),
                 content: Content::Html(self.render(&template, &ctx, &where_)?),
+            });
+        }
+        if let Some(b) = borough {
+            out.extend(self.category_pages(b, &ctx, &where_)?);
+        }
+        Ok(out)
+    }
+
+    /// One page per directory category of a borough: the filter that works without JavaScript.
+    fn category_pages(
+        &self,
+        b: &serde_json::Value,
+        ctx: &Context,
+        where_: &str,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let mut out = Vec::new();
+        for group in b["groups"].as_array().into_iter().flatten() {
+            let Some(path) = group["path"].as_str() else {
+                continue;
+            };
+            let mut c = ctx.clone();
+            c.insert("category", group);
+            self.page_meta(&mut c, &[], path);
+            out.push(OutputFile {
+                path: index_file(path),
+                content: Content::Html(self.render("borough_category.html", &c, where_)?),
             });
         }
         Ok(out)

@@ -88,6 +88,20 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+fn unknown_borough(dir: &crate::render::directory::DirectoryData, slug: &str) -> tera::Error {
+    let known: Vec<&str> = dir
+        .list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["slug"].as_str())
+        .collect();
+    tera::Error::message(format!(
+        "no borough `{slug}`; the boroughs are {}",
+        known.join(", ")
+    ))
+}
+
 /// Names of the shortcodes the theme and the site provide (`templates/shortcodes/NAME.html`).
 pub fn shortcode_names(config: &Config) -> std::collections::BTreeSet<String> {
     let mut names = std::collections::BTreeSet::new();
@@ -117,6 +131,8 @@ pub struct FunctionData {
     pub urls: Arc<HashMap<(String, String), String>>,
     /// Default language code.
     pub default_lang: String,
+    /// Boroughs and their directories.
+    pub directory: Arc<crate::render::directory::DirectoryData>,
 }
 
 /// Loads theme then site templates and registers hubgen's functions.
@@ -202,7 +218,54 @@ fn register_functions(tera: &mut Tera, data: FunctionData) {
         assets,
         urls,
         default_lang,
+        directory,
     } = data;
+    let dir = directory.clone();
+    tera.register_function(
+        "boroughs",
+        move |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Ok(tera::Value::from_serializable(&dir.list))
+        },
+    );
+    let dir = directory.clone();
+    tera.register_function(
+        "borough",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let slug: String = kwargs.must_get("slug")?;
+            dir.by_slug
+                .get(&slug)
+                .map(tera::Value::from_serializable)
+                .ok_or_else(|| unknown_borough(&dir, &slug))
+        },
+    );
+    tera.register_function(
+        "borough_services",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let slug: String = kwargs.must_get("borough")?;
+            let category: Option<String> =
+                kwargs.get::<String>("category")?.filter(|c| !c.is_empty());
+            let b = directory
+                .by_slug
+                .get(&slug)
+                .ok_or_else(|| unknown_borough(&directory, &slug))?;
+            if let Some(c) = &category
+                && !directory.categories.contains(c)
+            {
+                return Err(tera::Error::message(format!(
+                    "unknown category `{c}`; the categories are {}",
+                    directory.categories.join(", ")
+                )));
+            }
+            let services: Vec<&serde_json::Value> = b["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|g| category.as_deref().is_none_or(|c| g["key"] == c))
+                .flat_map(|g| g["services"].as_array().into_iter().flatten())
+                .collect();
+            Ok(tera::Value::from_serializable(&services))
+        },
+    );
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
@@ -244,10 +307,16 @@ fn register_functions(tera: &mut Tera, data: FunctionData) {
                 None => state.get("lang_code")?.unwrap_or_default(),
             };
             let key = path.trim_start_matches("@/").to_string();
-            urls.get(&(key.clone(), lang))
-                .or_else(|| urls.get(&(key.clone(), default_lang.clone())))
-                .cloned()
-                .ok_or_else(|| tera::Error::message(format!("url(): no page content/{key}")))
+            // fallback=false asks "does this page exist in that language?" (empty when not).
+            let fallback = kwargs.get::<bool>("fallback")?.unwrap_or(true);
+            match urls.get(&(key.clone(), lang)) {
+                Some(u) => Ok(u.clone()),
+                None if !fallback => Ok(String::new()),
+                None => urls
+                    .get(&(key.clone(), default_lang.clone()))
+                    .cloned()
+                    .ok_or_else(|| tera::Error::message(format!("url(): no page content/{key}"))),
+            }
         },
     );
 }

@@ -76,7 +76,7 @@ error: unknown shortcode `nope`
   |
 5 | See [nothing](@/nothing.md) and {{ nope() }}.
   |                                 ^^^^^^^^^^^^
-  = help: the shortcodes are: helplines; or add templates/shortcodes/nope.html
+  = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/nope.html
 
 4 errors, 0 warnings in 3 files
 Nothing was written; the previous site is unchanged.
@@ -127,7 +127,7 @@ fn missing_template() {
   |
 4 | template = "special.html"
   | ^^^^^^^^^^^^^^^^^^^^^^^^^
-  = help: use one of the theme's templates (404.html, base.html, index.html, page.html, section.html, taxonomy_list.html, taxonomy_term.html) or add templates/special.html
+  = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, page.html, section.html, taxonomy_list.html, taxonomy_term.html) or add templates/special.html
 
 1 error, 0 warnings in 1 file
 Nothing was written; the previous site is unchanged.
@@ -226,7 +226,7 @@ fn unknown_shortcode() {
   |
 9 | {{ hotlines(area="london") }}
   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-  = help: the shortcodes are: helplines; or add templates/shortcodes/hotlines.html
+  = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/hotlines.html
 
 1 error, 0 warnings in 1 file
 Nothing was written; the previous site is unchanged.

@@ -4,5 +4,6 @@ mod build;
 mod i18n;
 mod invalid;
 mod minify;
+mod serve;
 mod snapshots;
 mod support;

@@ -1,0 +1,360 @@
+//! Watching the sources: notify on folders, a pure `classify` for each changed path, and a
+//! debounce that turns a burst of events (an editor's atomic save, a `git checkout`) into one
+//! batch, so one burst gives one rebuild.
+//!
+//! Folders are watched, never single files: an editor that saves by writing a new file and
+//! renaming it over the old one would end a watch on the file itself (notify-rs/notify#531).
+//! `content/`, `themes/`, `templates/`, `static/` and `translations/` are watched recursively;
+//! the site root only non-recursively, which is how `config.toml` and the creation of a missing
+//! source folder are seen without watching `public/`, `target/` or `.git/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use super::state::State;
+
+/// The source folders under the site root, watched recursively.
+pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "translations"];
+
+/// The quiet period that ends a burst.
+const QUIET: Duration = Duration::from_millis(100);
+/// A burst that never goes quiet (a long checkout, a tool writing in a loop) is cut here, so
+/// the preview still moves on.
+const MAX_BURST: Duration = Duration::from_secs(1);
+/// How often a waiting watcher checks whether the server is stopping.
+const STOP_POLL: Duration = Duration::from_millis(250);
+
+/// What kind of source changed. Every kind gets a full rebuild for now; the kind is kept so a
+/// targeted rebuild can be chosen per kind later, and for the terminal message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// `config.toml`.
+    Config,
+    /// Anything under `content/` (Markdown, data, bundle files).
+    Content,
+    /// Site or theme templates (and other theme files such as `theme.toml`).
+    Templates,
+    /// Site or theme static files.
+    Static,
+    /// UI strings under `translations/`.
+    Translations,
+}
+
+/// Which kind of source `path` is, or `None` when a change there does not affect the site:
+/// paths outside the sources (the output folder, `target/`, `.git/`), dotfiles and dot-folders
+/// (including the build's own `.hubgen-build-*` staging folders), and editor swap or backup
+/// files. `root` and `path` must both be absolute (or both relative) in the same form.
+pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (first, last) = (parts.first()?, parts.last()?);
+    if parts.iter().any(|p| p.starts_with('.')) || is_editor_file(last) {
+        return None;
+    }
+    match first.as_str() {
+        "config.toml" if parts.len() == 1 => Some(ChangeKind::Config),
+        "content" => Some(ChangeKind::Content),
+        "templates" => Some(ChangeKind::Templates),
+        "static" => Some(ChangeKind::Static),
+        "translations" => Some(ChangeKind::Translations),
+        "themes" => match parts.get(2).map(String::as_str) {
+            Some("static") => Some(ChangeKind::Static),
+            _ => Some(ChangeKind::Templates),
+        },
+        _ => None,
+    }
+}
+
+/// Swap, backup and temporary files editors write beside the real one.
+fn is_editor_file(name: &str) -> bool {
+    name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913" // vim's probe for whether it may write in the folder
+        || [".swp", ".swo", ".swx", ".tmp", ".kate-swp", "___jb_tmp___", "___jb_old___"]
+            .iter()
+            .any(|s| name.ends_with(s))
+}
+
+/// True for events that change nothing on disk: notify reports every `open` on Linux, and the
+/// build itself opens every source, so counting them would rebuild forever.
+fn is_read_only(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Open(_) | AccessKind::Read | AccessKind::Close(_))
+            | EventKind::Access(AccessKind::Any | AccessKind::Other)
+            | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
+}
+
+/// One debounced burst of changes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Each changed source path (relative to the root) and its kind.
+    pub changes: BTreeMap<PathBuf, ChangeKind>,
+    /// The watcher lost events (queue overflow or an error): only a full rebuild is safe.
+    pub rescan: bool,
+}
+
+impl Batch {
+    /// A short description for the terminal: `content/a.md`, or `content/a.md and 2 more`.
+    /// Paths that no longer exist (an editor's temporary file, renamed over the real one) are
+    /// left out when something else changed.
+    pub fn describe(&self, root: &Path) -> String {
+        let existing: Vec<&PathBuf> = self
+            .changes
+            .keys()
+            .filter(|p| root.join(p).exists())
+            .collect();
+        let shown = if existing.is_empty() {
+            self.changes.keys().collect()
+        } else {
+            existing
+        };
+        match shown.as_slice() {
+            [] => "lost file events".to_string(),
+            [one] => one.display().to_string(),
+            [first, rest @ ..] => format!("{} and {} more", first.display(), rest.len()),
+        }
+    }
+}
+
+/// The notify watcher with its event channel and the folders it watches.
+pub struct Watcher {
+    notify: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    root: PathBuf,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching `root` (canonical) and its source folders. Events start queueing at once,
+    /// so a save during the first build is not lost.
+    pub fn new(root: &Path) -> anyhow::Result<Watcher> {
+        let (tx, events) = channel();
+        let mut notify = notify::recommended_watcher(tx)?;
+        notify
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| watch_error(root, e))?;
+        let mut w = Watcher {
+            notify,
+            events,
+            root: root.to_path_buf(),
+            watched: BTreeSet::new(),
+        };
+        w.refresh(&BTreeSet::new())?;
+        Ok(w)
+    }
+
+    /// Watches each source folder that exists and is not watched yet, or that was just
+    /// created or replaced (`touched`): a watch ends when its folder is deleted.
+    fn refresh(&mut self, touched: &BTreeSet<PathBuf>) -> anyhow::Result<()> {
+        for name in SOURCE_DIRS {
+            let dir = self.root.join(name);
+            if !dir.is_dir() {
+                self.watched.remove(&dir);
+                continue;
+            }
+            if self.watched.contains(&dir) && !touched.contains(&dir) {
+                continue;
+            }
+            // Unwatching a folder that was deleted fails; that is the expected case here.
+            let _ = self.notify.unwatch(&dir);
+            self.notify
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| watch_error(&dir, e))?;
+            self.watched.insert(dir);
+        }
+        Ok(())
+    }
+
+    /// Blocks until a relevant change arrives, then collects until things go quiet. Returns
+    /// `None` when the server is stopping.
+    pub fn next_batch(&mut self, state: &State) -> Option<Batch> {
+        let mut batch = Batch::default();
+        let mut touched = BTreeSet::new();
+        // Wait for the first relevant event, checking now and then for Ctrl-C.
+        loop {
+            if state.is_stopping() {
+                return None;
+            }
+            match self.events.recv_timeout(STOP_POLL) {
+                Ok(ev) => {
+                    if self.add(ev, &mut batch, &mut touched) {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        let started = Instant::now();
+        let mut last = started;
+        loop {
+            let now = Instant::now();
+            let until = (last + QUIET).min(started + MAX_BURST);
+            if now >= until {
+                break;
+            }
+            match self.events.recv_timeout(until - now) {
+                Ok(ev) => {
+                    if self.add(ev, &mut batch, &mut touched) {
+                        last = Instant::now();
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = self.refresh(&touched) {
+            eprintln!("warning: {e:#}; changes there are not seen until serve is restarted");
+        }
+        Some(batch)
+    }
+
+    /// Adds one notify event to the batch; true when it was relevant.
+    fn add(
+        &self,
+        ev: notify::Result<notify::Event>,
+        batch: &mut Batch,
+        touched: &mut BTreeSet<PathBuf>,
+    ) -> bool {
+        let ev = match ev {
+            Ok(ev) => ev,
+            Err(e) => {
+                eprintln!("warning: file watching reported an error ({e}); rebuilding everything");
+                batch.rescan = true;
+                return true;
+            }
+        };
+        if ev.need_rescan() {
+            batch.rescan = true;
+            return true;
+        }
+        if is_read_only(&ev.kind) {
+            return false;
+        }
+        let mut relevant = false;
+        for path in &ev.paths {
+            if let Some(kind) = classify(&self.root, path) {
+                relevant = true;
+                touched.insert(path.clone());
+                let rel = path.strip_prefix(&self.root).unwrap_or(path);
+                batch.changes.insert(rel.to_path_buf(), kind);
+            }
+        }
+        relevant
+    }
+}
+
+/// A watch error that says what to do about the usual cause on Linux.
+fn watch_error(path: &Path, e: notify::Error) -> anyhow::Error {
+    let hint = match &e.kind {
+        notify::ErrorKind::MaxFilesWatch => {
+            "; the system limit on watched folders is reached: raise it with \
+             `sudo sysctl fs.inotify.max_user_watches=524288`"
+        }
+        _ => "",
+    };
+    anyhow::anyhow!("cannot watch {}: {e}{hint}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ChangeKind::*;
+
+    #[test]
+    fn classifies_sources_and_ignores_the_rest() {
+        let root = Path::new("/site");
+        let cases: &[(&str, Option<ChangeKind>)] = &[
+            ("/site/config.toml", Some(Config)),
+            ("/site/content/news/first.md", Some(Content)),
+            (
+                "/site/content/boroughs/hackney/services.toml",
+                Some(Content),
+            ),
+            ("/site/content", Some(Content)),
+            ("/site/templates/page.html", Some(Templates)),
+            ("/site/themes/hub/templates/base.html", Some(Templates)),
+            ("/site/themes/hub/theme.toml", Some(Templates)),
+            ("/site/themes/hub/static/style.css", Some(Static)),
+            ("/site/static/logo.svg", Some(Static)),
+            ("/site/translations/ar.toml", Some(Translations)),
+            // The output, the build's staging folders, and other things in the root.
+            ("/site/public/index.html", None),
+            ("/site/public", None),
+            ("/site/.hubgen-build-x1y2/index.html", None),
+            ("/site/.hubgen-old-x1y2", None),
+            ("/site/.git/index", None),
+            ("/site/target/debug/hubgen", None),
+            ("/site/README.md", None),
+            ("/site/content/config.toml", Some(Content)),
+            ("/site/sub/config.toml", None),
+            ("/site", None),
+            ("/elsewhere/content/a.md", None),
+            // Editors' swap, backup and probe files.
+            ("/site/content/.a.md.swp", None),
+            ("/site/content/a.md~", None),
+            ("/site/content/#a.md#", None),
+            ("/site/content/.#a.md", None),
+            ("/site/content/4913", None),
+            ("/site/content/a.md.tmp", None),
+            ("/site/content/a.md___jb_tmp___", None),
+            ("/site/content/.hidden/a.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(root, Path::new(path)), *want, "{path}");
+        }
+    }
+
+    #[test]
+    fn opening_a_file_is_not_a_change() {
+        use notify::event::{AccessMode, CreateKind, DataChange};
+        assert!(is_read_only(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(is_read_only(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(!is_read_only(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(!is_read_only(&EventKind::Create(CreateKind::File)));
+    }
+
+    #[test]
+    fn one_burst_is_one_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let mut w = Watcher::new(&root).unwrap();
+        let state = State::new();
+        for i in 0..20 {
+            std::fs::write(root.join(format!("content/p{i}.md")), "x").unwrap();
+        }
+        std::fs::write(root.join("config.toml"), "x").unwrap();
+        let batch = w.next_batch(&state).unwrap();
+        assert_eq!(batch.changes.len(), 21, "{:?}", batch.changes);
+        assert_eq!(batch.changes[Path::new("config.toml")], Config);
+        assert_eq!(batch.describe(&root), "config.toml and 20 more");
+        // A folder created after the start is watched from then on.
+        std::fs::create_dir(root.join("static")).unwrap();
+        let batch = w.next_batch(&state).unwrap();
+        assert!(batch.changes.contains_key(Path::new("static")));
+        std::fs::write(root.join("static/a.css"), "x").unwrap();
+        let batch = w.next_batch(&state).unwrap();
+        assert_eq!(batch.describe(&root), "static/a.css");
+        state.stop();
+        assert!(w.next_batch(&state).is_none());
+    }
+}
