@@ -5,5 +5,6 @@ mod i18n;
 mod invalid;
 mod minify;
 mod serve;
+mod services;
 mod snapshots;
 mod support;
