@@ -9,6 +9,7 @@ pub mod boroughs;
 pub mod helplines;
 pub mod links;
 pub mod slug;
+pub mod staleness;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -290,6 +291,7 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), D
     }
 
     let boroughs = boroughs::collect(&config, &docs, &data, &mut ds);
+    staleness::check(&config, &docs, &mut ds);
 
     if ds.has_errors() {
         return Err(ds);

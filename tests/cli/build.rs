@@ -196,40 +196,6 @@ fn base_url_override_reaches_canonical_links() {
 }
 
 #[test]
-fn the_real_hub_builds_with_no_errors_and_only_sample_notices() {
-    let repo = crate::support::repo();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hubgen"))
-        .args(["build", "--root"])
-        .arg(&repo)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{stderr}");
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("warning: "))
-        .collect();
-    for w in &warnings {
-        assert!(
-            w.contains(" sample entries (shown with a label"),
-            "unexpected warning on the real hub: {w}\n{stderr}"
-        );
-    }
-    assert_eq!(
-        warnings.len(),
-        33,
-        "one sample notice per borough directory:\n{stderr}"
-    );
-    let ar =
-        std::fs::read_to_string(out.join("ar/guidance/coping-with-stress/index.html")).unwrap();
-    assert!(ar.contains("<html dir=rtl lang=ar>"), "minified RTL page");
-}
-
-#[test]
 fn help_lists_the_commands() {
     let site = Site::new("minimal", &[]);
     let run = site.run(&["build", "--help"], &[]);

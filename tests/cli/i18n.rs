@@ -163,3 +163,42 @@ fn every_page_has_the_get_help_area_with_tel_links() {
         assert!(html.contains(r#"href="tel:116123""#), "{page}");
     }
 }
+
+#[test]
+fn translations_of_changed_english_are_reported_as_stale() {
+    use sha2::Digest;
+    let site = Site::new("i18n", &[]);
+    let english = std::fs::read(site.root().join("content/guide/stress.md")).unwrap();
+    let hash: String = sha2::Sha256::digest(&english)
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let ar = std::fs::read_to_string(site.root().join("content/guide/stress.ar.md")).unwrap();
+    site.write(
+        "content/guide/stress.ar.md",
+        ar.replacen(
+            "machine_draft = true",
+            &format!("machine_draft = true\ntranslation_of = \"{hash}\""),
+            1,
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("out of date"), "{}", run.stderr);
+    // The English changes: the translation is now stale, and the build says so.
+    site.write(
+        "content/guide/stress.md",
+        String::from_utf8(english)
+            .unwrap()
+            .replace("Call a friend.", "Call a friend or a neighbour."),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0);
+    let err = crate::support::clean(&run.stderr, &site);
+    assert!(
+        err.contains("warning: translation is out of date: content/guide/stress.md changed since it was translated\n --> content/guide/stress.ar.md:6:1\n"),
+        "{err}"
+    );
+    assert!(err.contains("then set translation_of = \""), "{err}");
+}

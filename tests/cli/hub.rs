@@ -1,0 +1,142 @@
+//! The real hub in this repository: it builds with no errors, only sample notices as warnings,
+//! and has what the hub promises: 33 boroughs with directories, guidance in 27 languages.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    stderr: String,
+}
+
+/// Builds the repository's own site once for all tests in this module.
+fn hub() -> &'static Built {
+    static HUB: OnceLock<Built> = OnceLock::new();
+    HUB.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_hubgen"))
+            .args(["build", "--root"])
+            .arg(crate::support::repo())
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .expect("run hubgen");
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        Built {
+            _dir: dir,
+            out,
+            stderr,
+        }
+    })
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[derive(serde::Deserialize)]
+struct Lang {
+    code: String,
+    tag: String,
+    dir: String,
+}
+
+fn languages() -> Vec<Lang> {
+    #[derive(serde::Deserialize)]
+    struct Config {
+        language: Vec<Lang>,
+    }
+    let text = std::fs::read_to_string(crate::support::repo().join("config.toml")).expect("config");
+    let c: Config = toml::from_str(&text).unwrap_or_else(|e| panic!("config.toml: {e}"));
+    c.language
+}
+
+#[test]
+fn builds_with_only_sample_notices() {
+    let stderr = &hub().stderr;
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    for w in &warnings {
+        assert!(
+            w.contains(" sample entries (shown with a label"),
+            "unexpected warning: {w}\n{stderr}"
+        );
+    }
+    assert_eq!(
+        warnings.len(),
+        33,
+        "one sample notice per borough directory:\n{stderr}"
+    );
+}
+
+#[test]
+fn has_33_boroughs_each_with_a_directory_of_six_or_more() {
+    let out = &hub().out;
+    let slugs: Vec<String> = std::fs::read_dir(crate::support::repo().join("content/boroughs"))
+        .expect("content/boroughs")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(slugs.len(), 33, "32 boroughs and the City of London");
+    let index = read(out, "boroughs/index.html");
+    for slug in &slugs {
+        let page = read(out, &format!("boroughs/{slug}/index.html"));
+        let services = page.matches("<article class=\"service").count()
+            - usize::from(page.contains("id=who-to-contact"));
+        assert!(services >= 6, "{slug}: {services} services");
+        assert!(page.contains("href=tel:"), "{slug}: tel: links");
+        assert!(
+            page.contains("id=get-help-now"),
+            "{slug}: national support lines"
+        );
+        assert!(
+            index.contains(&format!("href=/boroughs/{slug}/>")),
+            "{slug} missing from the boroughs index"
+        );
+    }
+}
+
+#[test]
+fn guidance_index_in_all_27_languages_with_lang_and_dir() {
+    let out = &hub().out;
+    let langs = languages();
+    assert_eq!(langs.len(), 27);
+    let rtl: Vec<&str> = langs
+        .iter()
+        .filter(|l| l.dir == "rtl")
+        .map(|l| l.code.as_str())
+        .collect();
+    assert_eq!(rtl, ["ar", "fa", "ckb", "ps", "ur"]);
+    let choose = read(out, "languages/index.html");
+    for l in &langs {
+        let prefix = if l.code == "en" {
+            String::new()
+        } else {
+            format!("{}/", l.code)
+        };
+        for page in [
+            "guidance/index.html",
+            "guidance/coping-with-stress/index.html",
+            "index.html",
+        ] {
+            let html = read(out, &format!("{prefix}{page}"));
+            assert!(
+                html.contains(&format!("<html dir={} lang={}>", l.dir, l.tag)),
+                "{}{page}: lang/dir",
+                prefix
+            );
+        }
+        // minify-html writes attributes in alphabetical order.
+        let link = format!(
+            "<a dir={} href=/{prefix}guidance/ hreflang={} lang={}>",
+            l.dir, l.tag, l.tag
+        );
+        assert!(choose.contains(&link), "languages page lacks {link}");
+    }
+}
