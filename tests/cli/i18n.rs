@@ -202,3 +202,23 @@ fn translations_of_changed_english_are_reported_as_stale() {
     );
     assert!(err.contains("then set translation_of = \""), "{err}");
 }
+
+#[test]
+fn a_link_may_name_one_translation_explicitly() {
+    let site = Site::new("i18n", &[]);
+    site.write("content/guide/money.md", "+++\ntitle = \"Money worries\"\ndescription = \"d\"\n+++\n\nRead [the Arabic page](@/guide/stress.ar.md) or [the Urdu one](@/guide/stress.ur.md).\n");
+    let run = site.build();
+    assert_eq!(run.code, 1, "the Urdu translation does not exist");
+    assert!(
+        run.stderr
+            .contains("link to a page that does not exist: @/guide/stress.ur.md"),
+        "{}",
+        run.stderr
+    );
+    site.write("content/guide/money.md", "+++\ntitle = \"Money worries\"\ndescription = \"d\"\n+++\n\nRead [the Arabic page](@/guide/stress.ar.md).\n");
+    assert_eq!(site.build().code, 0);
+    assert!(
+        site.read("guide/money/index.html")
+            .contains(r#"<a href="/ar/guide/stress/">the Arabic page</a>"#)
+    );
+}
