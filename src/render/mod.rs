@@ -69,6 +69,24 @@ pub fn site(
         .iter()
         .map(|(k, &i)| (k.clone(), site.docs[i].path.clone()))
         .collect();
+    // Each section's page list, for templates that show one section's pages elsewhere
+    // (the home page's current campaigns).
+    let listings: HashMap<(String, String), serde_json::Value> = site
+        .docs
+        .iter()
+        .filter(|d| d.is_section())
+        .map(|d| {
+            let pages: Vec<Summary> = d
+                .pages
+                .iter()
+                .map(|&i| Summary::of(&site.docs[i]))
+                .collect();
+            (
+                (d.key().to_string(), d.lang().to_string()),
+                serde_json::to_value(pages).unwrap_or_default(),
+            )
+        })
+        .collect();
     let directory = Arc::new(directory::build(site));
     let templates = templates::load(
         &site.config,
@@ -78,6 +96,7 @@ pub fn site(
             urls: Arc::new(urls),
             default_lang: site.config.default_language().code.clone(),
             directory: directory.clone(),
+            listings: Arc::new(listings),
         },
     )?;
     let mut ds = Diagnostics::new();

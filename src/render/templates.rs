@@ -133,6 +133,8 @@ pub struct FunctionData {
     pub default_lang: String,
     /// Boroughs and their directories.
     pub directory: Arc<crate::render::directory::DirectoryData>,
+    /// (section key, language) → its pages in listing order.
+    pub listings: Arc<HashMap<(String, String), serde_json::Value>>,
 }
 
 /// Loads theme then site templates and registers hubgen's functions.
@@ -219,7 +221,23 @@ fn register_functions(tera: &mut Tera, data: FunctionData) {
         urls,
         default_lang,
         directory,
+        listings,
     } = data;
+    // section_pages(path="@/campaigns/_index.md"): that section's pages in the current
+    // language. A section missing in that language (or in the site: the theme serves sites
+    // without campaigns too) gives an empty list, never another language's pages.
+    tera.register_function(
+        "section_pages",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
+            let path: String = kwargs.must_get("path")?;
+            let lang: String = state.get("lang_code")?.unwrap_or_default();
+            let key = path.trim_start_matches("@/").to_string();
+            let empty = serde_json::Value::Array(Vec::new());
+            Ok(tera::Value::from_serializable(
+                listings.get(&(key, lang)).unwrap_or(&empty),
+            ))
+        },
+    );
     let dir = directory.clone();
     tera.register_function(
         "boroughs",

@@ -140,3 +140,39 @@ fn guidance_index_in_all_27_languages_with_lang_and_dir() {
         assert!(choose.contains(&link), "languages page lacks {link}");
     }
 }
+
+#[test]
+fn home_page_offers_campaigns_boroughs_and_languages() {
+    let out = &hub().out;
+    let home = read(out, "index.html");
+    let campaigns = &home[home.find("id=current-campaigns").expect("campaigns block")..];
+    for c in [
+        "getting-through-this-together",
+        "core-conversations",
+        "zero-suicide-ldn",
+        "londoners-said",
+        "right-to-thrive",
+        "young-london-inspired",
+    ] {
+        assert!(
+            campaigns.contains(&format!("href=/campaigns/{c}/>")),
+            "home lacks campaign {c}"
+        );
+    }
+    let boroughs = &home[home.find("id=find-borough").expect("borough block")
+        ..home.find("id=guidance-languages").expect("languages block")];
+    assert_eq!(
+        boroughs.matches("<li><a href=/boroughs/").count(),
+        33,
+        "all 33 boroughs, without JavaScript"
+    );
+    let barking = boroughs.find("Barking and Dagenham").unwrap();
+    let westminster = boroughs.find("Westminster").unwrap();
+    assert!(barking < westminster, "alphabetical");
+    let langs = &home[home.find("id=guidance-languages").unwrap()..];
+    assert_eq!(
+        langs.matches("/guidance/ hreflang=").count(),
+        27,
+        "guidance in 27 languages by their own names"
+    );
+}
