@@ -58,6 +58,11 @@ pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
     let links = &doc.resolved_links;
     let mut heading_index = 0;
     let mut link_index = 0;
+    let next_link = |i: &mut usize| -> CowStr<'static> {
+        let dest = links.get(*i).cloned().unwrap_or_default();
+        *i += 1;
+        dest.into()
+    };
     let events = Parser::new_ext(&text, options()).map(|event| match event {
         Event::Start(Tag::Heading {
             level,
@@ -76,36 +81,29 @@ pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
                 attrs,
             })
         }
+        // `@/` links and images take the next resolved path, in the order the parse pass saw them.
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) if dest_url.starts_with("@/") => {
-            let dest = links.get(link_index).cloned().unwrap_or_default();
-            link_index += 1;
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: dest.into(),
-                title,
-                id,
-            })
-        }
+        }) if dest_url.starts_with("@/") => Event::Start(Tag::Link {
+            link_type,
+            dest_url: next_link(&mut link_index),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) if dest_url.starts_with("@/") => {
-            let dest = links.get(link_index).cloned().unwrap_or_default();
-            link_index += 1;
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url: dest.into(),
-                title,
-                id,
-            })
-        }
+        }) if dest_url.starts_with("@/") => Event::Start(Tag::Image {
+            link_type,
+            dest_url: next_link(&mut link_index),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);

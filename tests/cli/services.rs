@@ -152,10 +152,7 @@ fn unknown_language() {
 }
 
 fn built() -> Site {
-    let site = Site::new("boroughs", &[]);
-    let run = site.build();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    site
+    Site::built("boroughs")
 }
 
 #[test]

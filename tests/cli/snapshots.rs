@@ -4,10 +4,7 @@
 use crate::support::Site;
 
 fn built() -> Site {
-    let site = Site::new("i18n", &[]);
-    let run = site.build();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    site
+    Site::built("i18n")
 }
 
 #[test]

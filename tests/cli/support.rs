@@ -56,6 +56,14 @@ impl Site {
         Site { dir }
     }
 
+    /// A copy of the fixture, built; panics with the diagnostics when the build fails.
+    pub fn built(name: &str) -> Site {
+        let site = Site::new(name, &[]);
+        let run = site.build();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        site
+    }
+
     pub fn root(&self) -> PathBuf {
         self.dir.path().join("site")
     }
