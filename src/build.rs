@@ -1,4 +1,5 @@
-//! The pipeline as one short function: config → load → parse → model → render → write.
+//! The pipeline as short functions: `load_site` (config → load → parse → model) and `build`
+//! (then render → write). Commands that only need the model (`translations`) stop halfway.
 //!
 //! Every stage up to the model runs to the end even when files are broken, so the editor sees
 //! every problem at once; nothing is written unless the whole site rendered.
@@ -9,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
+use crate::i18n::Strings;
+use crate::model::Site;
 use crate::{i18n, load, model, parse, render, write};
 
 /// What to build and where.
@@ -50,24 +53,45 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Runs the pipeline.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
+/// The site model with what rendering needs besides it.
+pub struct Loaded {
+    /// The model.
+    pub site: Site,
+    /// UI strings.
+    pub strings: Strings,
+    /// Warnings so far.
+    pub warnings: Diagnostics,
+    /// Time per stage so far.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Clock {
+    start: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.start.elapsed()));
+        self.start = Instant::now();
+    }
+}
+
+/// config → load → parse → model. Every content problem is collected before giving up.
+pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded, Failure> {
+    let mut clock = Clock {
+        start: Instant::now(),
+        timings: Vec::new(),
     };
-    let config = config::load(&opts.root, &opts.overrides).map_err(Failure::Content)?;
+    let config = config::load(root, overrides).map_err(Failure::Content)?;
     let (strings, mut ds) = i18n::load(&config);
-    lap("config", &mut timings);
+    clock.lap("config");
     let (loaded, load_ds) = load::walk(&config);
     ds.extend(load_ds);
-    lap("load", &mut timings);
+    clock.lap("load");
     let (parsed, parse_ds) = parse::all(loaded.sources);
     ds.extend(parse_ds);
-    lap("parse", &mut timings);
-    let documents = parsed.docs.len();
+    clock.lap("parse");
     let shortcodes = render::templates::shortcode_names(&config);
     let inputs = model::Inputs {
         docs: parsed.docs,
@@ -89,7 +113,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             return Err(Failure::Content(ds));
         }
     };
-    lap("model", &mut timings);
+    clock.lap("model");
+    Ok(Loaded {
+        site,
+        strings,
+        warnings: ds,
+        timings: clock.timings,
+    })
+}
+
+/// Runs the whole pipeline.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    let Loaded {
+        site,
+        strings,
+        warnings: mut ds,
+        timings,
+    } = load_site(&opts.root, &opts.overrides)?;
+    let mut clock = Clock {
+        start: Instant::now(),
+        timings,
+    };
+    let documents = site.docs.len();
     let assets = render::assets::collect(&site.config).map_err(Failure::Env)?;
     let output = opts
         .output
@@ -119,7 +164,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    lap("render+write", &mut timings);
+    clock.lap("render+write");
     let mut report = BuildReport {
         warnings: ds,
         documents,
@@ -132,8 +177,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         let w = staging.finish(&output).map_err(Failure::Env)?;
         report.bytes = w.bytes;
         report.output = Some(output);
-        lap("swap", &mut timings);
+        clock.lap("swap");
     }
-    report.timings = timings;
+    report.timings = clock.timings;
     Ok(report)
 }

@@ -58,6 +58,19 @@ pub enum Command {
         #[arg(long)]
         production: bool,
     },
+    /// Show which pages are translated into which languages, and which translations are stale.
+    Translations {
+        /// Site options.
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// After a reviewer has checked a translation against the current English, record the
+        /// English hash in its `translation_of` (one or more translation files).
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        stamp: Vec<PathBuf>,
+    },
     /// Build into ROOT/public, serve it with live reload, and rebuild on every save.
     Serve {
         /// Site options (the base URL defaults to the preview's own address).
@@ -70,6 +83,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
+}
+
+/// Output formats for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Table,
+    /// JSON for tools.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
 }
 
 /// Runs hubgen with the given arguments (the first is the program name).
@@ -96,6 +120,11 @@ where
             production,
         } => (site, output, true, production),
         Command::Check { site, production } => (site, None, false, production),
+        Command::Translations {
+            site,
+            format,
+            stamp,
+        } => return translations(site, format, &stamp),
         Command::Serve { site, bind, port } => {
             return crate::serve::run(crate::serve::ServeOptions {
                 root: site.root,
@@ -160,6 +189,58 @@ where
             ExitCode::from(1)
         }
     }
+}
+
+fn translations(site: SiteArgs, format: Format, stamp: &[PathBuf]) -> ExitCode {
+    let overrides = Overrides {
+        base_url: site.base_url,
+        drafts: site.drafts,
+        production: false,
+    };
+    let mut err = std::io::stderr().lock();
+    let loaded = match crate::build::load_site(&site.root, &overrides) {
+        Ok(l) => l,
+        Err(Failure::Content(ds)) => {
+            let _ = write!(err, "{}", ds.render());
+            return ExitCode::from(1);
+        }
+        Err(Failure::Env(e)) => {
+            let _ = writeln!(err, "error: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    let site = &loaded.site;
+    if !stamp.is_empty() {
+        let mut failed = false;
+        for file in stamp {
+            match crate::translations::stamp(site, file) {
+                Ok(hash) => {
+                    let _ = writeln!(
+                        err,
+                        "stamped {}: translation_of = \"{hash}\"",
+                        file.display()
+                    );
+                }
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(err, "error: {e:#}");
+                }
+            }
+        }
+        return if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rows = crate::translations::matrix(site);
+    let text = match format {
+        Format::Table => crate::translations::table(site, &rows),
+        Format::Csv => crate::translations::csv(site, &rows),
+        Format::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod serve;
+pub mod translations;
 pub mod write;
 
 pub use build::{BuildOptions, BuildReport, Failure, build};

@@ -1,5 +1,5 @@
 //! Translation staleness: a translation records the hash of the English it was made from
-//! (`translation_of`); when the English file changes, the translation is reported, never
+//! (`translation_of`); when the English words change, the translation is reported, never
 //! silently left behind.
 
 use sha2::{Digest, Sha256};
@@ -9,9 +9,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Doc;
 use crate::parse::front_matter::key_line;
 
-/// The short hash of a source file's text (as read: UTF-8, LF, NFC), as editors copy it into
-/// `translation_of`: the first 12 hex digits of its SHA-256.
-pub fn source_hash(text: &str) -> String {
+/// The short hash of an English page that translations record in `translation_of`: the first
+/// 12 hex digits of the SHA-256 of its title, a newline, and its Markdown body, each with every
+/// run of white space folded to one space and trimmed. Only words count: re-wrapping lines,
+/// line endings or front-matter changes (weight, dates) do not mark 26 translations stale.
+pub fn source_hash(title: &str, body: &str) -> String {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = format!("{}\n{}", fold(title), fold(body));
     Sha256::digest(text.as_bytes())
         .iter()
         .take(6)
@@ -19,13 +23,35 @@ pub fn source_hash(text: &str) -> String {
         .collect()
 }
 
+/// The hash of a parsed English document.
+pub fn doc_hash(d: &Doc) -> String {
+    source_hash(&d.parsed.front.title, d.parsed.body())
+}
+
+/// How a translation stands against its English source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Made from the current English (or no hash recorded, so nothing to compare).
+    Current,
+    /// The English changed since `translation_of` was recorded.
+    Stale,
+}
+
+/// The status of translation `d` whose English version is `english`.
+pub fn status(d: &Doc, english: &Doc) -> Status {
+    match &d.parsed.front.translation_of {
+        Some(h) if *h != doc_hash(english) => Status::Stale,
+        _ => Status::Current,
+    }
+}
+
 /// Warns about every translation whose `translation_of` no longer matches its English source.
 pub fn check(config: &Config, docs: &[Doc], ds: &mut Diagnostics) {
     let default = &config.default_language().code;
     for d in docs.iter().filter(|d| d.lang() != default.as_str()) {
-        let Some(recorded) = &d.parsed.front.translation_of else {
+        if d.parsed.front.translation_of.is_none() {
             continue;
-        };
+        }
         let src = &d.parsed.source;
         let line = key_line(&src.text, "translation_of").unwrap_or(1);
         let english = d
@@ -49,22 +75,15 @@ pub fn check(config: &Config, docs: &[Doc], ds: &mut Diagnostics) {
             );
             continue;
         };
-        let now = source_hash(&english.parsed.source.text);
-        if &now != recorded {
+        if status(d, english) == Status::Stale {
             ds.push(
-                Diagnostic::at_line(
-                    &src.display,
-                    &src.text,
-                    line,
-                    format!(
-                        "translation is out of date: {} changed since it was translated",
-                        english.parsed.source.display.display()
-                    ),
-                )
-                .help(format!(
-                    "update the translation from the English, then set translation_of = \"{now}\""
-                ))
-                .warning(),
+                Diagnostic::at_line(&src.display, &src.text, line, format!("translation is out of date: {} changed since it was translated", english.parsed.source.display.display()))
+                    .help(format!(
+                        "update the translation from the English, then run `hubgen translations --stamp {}` (it sets translation_of = \"{}\")",
+                        src.display.display(),
+                        doc_hash(english)
+                    ))
+                    .warning(),
             );
         }
     }
@@ -72,9 +91,26 @@ pub fn check(config: &Config, docs: &[Doc], ds: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
+    use super::source_hash;
+
     #[test]
-    fn hash_is_the_first_12_hex_digits_of_sha256() {
-        // `printf 'hello\n' | sha256sum` starts with 5891b5b522d5.
-        assert_eq!(super::source_hash("hello\n"), "5891b5b522d5");
+    fn hash_folds_white_space_and_matches_the_documented_rule() {
+        // python3: hashlib.sha256("Coping with stress\nSome text. More text.".encode()).hexdigest()[:12]
+        assert_eq!(
+            source_hash("Coping with stress", "Some   text.\n\nMore\ttext.\n"),
+            "3d813c3902af"
+        );
+        assert_eq!(
+            source_hash("Coping with stress", "Some text. More text."),
+            "3d813c3902af"
+        );
+        assert_ne!(
+            source_hash("Coping with stress", "Some text. More texts."),
+            "3d813c3902af"
+        );
+        assert_ne!(
+            source_hash("Coping with Stress", "Some text. More text."),
+            "3d813c3902af"
+        );
     }
 }

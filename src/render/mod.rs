@@ -123,6 +123,9 @@ pub fn site(
         .chain(rayon::iter::once(
             r.not_found().map(|f| vec![f]).map_err(|e| vec![e]),
         ))
+        .chain(rayon::iter::once(
+            r.translations_page().map(|f| vec![f]).map_err(|e| vec![e]),
+        ))
         .filter_map(|res| match res {
             Ok(files) => {
                 emit(files);
@@ -574,6 +577,30 @@ impl<'a> Renderer<'a> {
             });
         }
         Ok(out)
+    }
+
+    /// `/translations/`: the coverage and staleness matrix for the people who commission
+    /// translations (`noindex`, not linked from the navigation).
+    fn translations_page(&self) -> Result<OutputFile, Diagnostic> {
+        let default = &self.site.config.default_language().code;
+        let rows: Vec<serde_json::Value> = crate::translations::matrix(self.site)
+            .iter()
+            .map(|r| {
+                let cells: Vec<serde_json::Value> =
+                    r.languages.iter().map(|(code, c)| serde_json::json!({"lang": code, "state": c, "symbol": c.symbol()})).collect();
+                serde_json::json!({"page": r.page, "title": r.title, "hash": r.hash, "cells": cells})
+            })
+            .collect();
+        let mut ctx = self.base(default);
+        ctx.insert("title", "Translations");
+        ctx.insert("rows", &rows);
+        self.page_meta(&mut ctx, &[], "/translations/");
+        self.render("translations.html", &ctx, "while rendering /translations/")
+            .map(|html| OutputFile {
+                path: "translations/index.html".into(),
+                content: Content::Html(html),
+            })
+            .map_err(|mut e| e.remove(0))
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {

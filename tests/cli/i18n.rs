@@ -163,41 +163,95 @@ fn every_page_has_the_get_help_area_with_tel_links() {
 
 #[test]
 fn translations_of_changed_english_are_reported_as_stale() {
-    use sha2::Digest;
     let site = Site::new("i18n", &[]);
-    let english = std::fs::read(site.root().join("content/guide/stress.md")).unwrap();
-    let hash: String = sha2::Sha256::digest(&english)
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let ar = std::fs::read_to_string(site.root().join("content/guide/stress.ar.md")).unwrap();
-    site.write(
-        "content/guide/stress.ar.md",
-        ar.replacen(
-            "machine_draft = true",
-            &format!("machine_draft = true\ntranslation_of = \"{hash}\""),
-            1,
-        ),
+    // A reviewer checked the Arabic against the current English: stamp it.
+    let run = site.run(
+        &["translations", "--stamp", "content/guide/stress.ar.md"],
+        &[],
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("stamped content/guide/stress.ar.md: translation_of = \""),
+        "{}",
+        run.stderr
+    );
+    let table = site.run(&["translations"], &[]).stdout;
+    assert!(table.contains("guide/stress.md   E   ✎   ✓   –"), "{table}");
     let run = site.build();
     assert_eq!(run.code, 0);
     assert!(!run.stderr.contains("out of date"), "{}", run.stderr);
-    // The English changes: the translation is now stale, and the build says so.
+
+    // Re-wrapping the English (white space only) does not make it stale...
+    let english = std::fs::read_to_string(site.root().join("content/guide/stress.md")).unwrap();
     site.write(
         "content/guide/stress.md",
-        String::from_utf8(english)
-            .unwrap()
-            .replace("Call a friend.", "Call a friend or a neighbour."),
+        english
+            .replace("## Small steps\n", "## Small   steps\n\n\n")
+            .replace("\n", "\r\n"),
+    );
+    assert!(!site.build().stderr.contains("out of date"));
+    // ... but changing its words does, and the build says so with the command to run.
+    site.write(
+        "content/guide/stress.md",
+        english.replace("Call a friend.", "Call a friend or a neighbour."),
     );
     let run = site.build();
     assert_eq!(run.code, 0);
     let err = crate::support::clean(&run.stderr, &site);
     assert!(
-        err.contains("warning: translation is out of date: content/guide/stress.md changed since it was translated\n --> content/guide/stress.ar.md:6:1\n"),
+        err.contains("warning: translation is out of date: content/guide/stress.md changed since it was translated\n --> content/guide/stress.ar.md:3:1\n"),
         "{err}"
     );
-    assert!(err.contains("then set translation_of = \""), "{err}");
+    assert!(
+        err.contains("run `hubgen translations --stamp content/guide/stress.ar.md`"),
+        "{err}"
+    );
+    let table = site.run(&["translations"], &[]).stdout;
+    assert!(table.contains("guide/stress.md   E   !   ✓   –"), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_str(&site.run(&["translations", "--format", "json"], &[]).stdout).unwrap();
+    let row = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["page"] == "guide/stress.md")
+        .unwrap();
+    assert_eq!(row["languages"][1], serde_json::json!(["ar", "stale"]));
+    let csv = site.run(&["translations", "--format", "csv"], &[]).stdout;
+    assert!(csv.starts_with("page,title,hash,en,ar,zh,ur\n"), "{csv}");
+    assert!(csv.contains(",source,stale,current,missing\n"), "{csv}");
+    // Stamping again after updating the translation makes it current.
+    assert_eq!(
+        site.run(
+            &["translations", "--stamp", "content/guide/stress.ar.md"],
+            &[]
+        )
+        .code,
+        0
+    );
+    assert!(!site.build().stderr.contains("out of date"));
+    // Stamping the English itself is refused.
+    let run = site.run(&["translations", "--stamp", "content/guide/stress.md"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("is the English source, not a translation"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn translation_matrix_page_is_built_but_not_indexed() {
+    let site = Site::built("i18n");
+    let page = site.read("translations/index.html");
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(page.contains("<code>guide/stress.md</code>"));
+    assert!(
+        !site.read("index.html").contains("/translations/"),
+        "not linked from public pages"
+    );
 }
 
 #[test]
