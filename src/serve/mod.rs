@@ -147,6 +147,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     // 3. First build (a failure is reported and served as an overlay, not fatal).
     rebuild(&build_opts, &state, None);
     if state.is_stopping() {
+        eprintln!("Stopped.");
         return Ok(ExitCode::SUCCESS);
     }
 
