@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub overrides: Overrides,
     /// False for `check`: render in memory, write nothing.
     pub write: bool,
+    /// Delete the previous output on a background thread (for `serve`, which keeps running).
+    pub background_cleanup: bool,
 }
 
 /// Why a build did not produce a site.
@@ -174,7 +176,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         timings: Vec::new(),
     };
     if let Some(staging) = staging {
-        let w = staging.finish(&output).map_err(Failure::Env)?;
+        let w = staging
+            .finish(&output, opts.background_cleanup)
+            .map_err(Failure::Env)?;
         report.bytes = w.bytes;
         report.output = Some(output);
         clock.lap("swap");

@@ -144,6 +144,7 @@ where
             production,
         },
         write,
+        background_cleanup: false,
     };
     let mut err = std::io::stderr().lock();
     match build(&opts) {

@@ -85,6 +85,7 @@ impl Staging {
         };
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_leftovers(&parent);
         let dir = tempfile::Builder::new()
             .prefix(".hubgen-build-")
             .tempdir_in(&parent)
@@ -119,8 +120,10 @@ impl Staging {
         Ok(())
     }
 
-    /// Marks the folder as hubgen's and swaps it in as `output`.
-    pub fn finish(self, output: &Path) -> anyhow::Result<WriteReport> {
+    /// Marks the folder as hubgen's and swaps it in as `output`. With `background`, the previous
+    /// site is deleted on another thread (serve: the reload need not wait for thousands of
+    /// unlinks); otherwise before returning.
+    pub fn finish(self, output: &Path, background: bool) -> anyhow::Result<WriteReport> {
         let marker = self.dir.path().join(MARKER);
         std::fs::write(
             &marker,
@@ -131,8 +134,26 @@ impl Staging {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
         };
-        swap(self.dir, output)?;
+        let old = swap(self.dir, output)?;
+        if background {
+            std::thread::spawn(move || drop(old));
+        } else {
+            drop(old);
+        }
         Ok(report)
+    }
+}
+
+/// Deletes previous sites that a stopped process had moved aside but not finished deleting.
+/// Only folders named `.hubgen-old-*` are touched: hubgen made them and nothing else uses them.
+fn remove_leftovers(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(".hubgen-old-") && e.path().is_dir() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
@@ -144,11 +165,12 @@ pub fn commit(
 ) -> anyhow::Result<WriteReport> {
     let staging = Staging::new(output, minify_html)?;
     files.par_iter().try_for_each(|f| staging.put(f))?;
-    staging.finish(output)
+    staging.finish(output, false)
 }
 
-/// Moves the finished folder into place; the old output is removed only after that worked.
-fn swap(staging: tempfile::TempDir, output: &Path) -> anyhow::Result<()> {
+/// Moves the finished folder into place and returns the previous site, moved aside; dropping it
+/// deletes it (only after the new site is in place).
+fn swap(staging: tempfile::TempDir, output: &Path) -> anyhow::Result<Option<tempfile::TempDir>> {
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -174,9 +196,7 @@ fn swap(staging: tempfile::TempDir, output: &Path) -> anyhow::Result<()> {
         return Err(e)
             .with_context(|| format!("cannot move the new site into {}", output.display()));
     }
-    // Dropping `old` deletes the previous site.
-    drop(old);
-    Ok(())
+    Ok(old.map(|(dir, _)| dir))
 }
 
 /// Refuses absolute paths and `..` so no content can write outside the output folder.
@@ -221,6 +241,25 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
             "precious"
+        );
+    }
+
+    #[test]
+    fn leftovers_of_a_stopped_process_are_removed_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let left = tmp.path().join(".hubgen-old-abc/site");
+        std::fs::create_dir_all(&left).unwrap();
+        std::fs::write(left.join("index.html"), "old").unwrap();
+        std::fs::create_dir_all(tmp.path().join("notes")).unwrap();
+        let staging = Staging::new(&out, false).unwrap();
+        staging.put(&file("index.html", "new")).unwrap();
+        staging.finish(&out, true).unwrap();
+        assert!(!tmp.path().join(".hubgen-old-abc").exists());
+        assert!(tmp.path().join("notes").is_dir());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
         );
     }
 

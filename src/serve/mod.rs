@@ -119,6 +119,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
             ..Overrides::default()
         },
         write: true,
+        background_cleanup: true,
     };
     let state = Arc::new(State::new());
     {
