@@ -1,0 +1,118 @@
+//! The site-wide pages that come from the model rather than from one Markdown file:
+//! taxonomy lists and terms, the translation matrix at `/translations/`, and `404.html`.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Taxonomy;
+use crate::render::context::{Alternate, LangView, Summary};
+use crate::render::{Content, OutputFile, Renderer, index_file};
+
+impl Renderer<'_> {
+    pub(super) fn taxonomy(&self, t: &Taxonomy) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let site = self.site;
+        let lang_alts = |suffix: &dyn Fn(&str) -> Option<String>| -> Vec<Alternate> {
+            site.config
+                .languages
+                .iter()
+                .filter_map(|l| {
+                    suffix(&l.code).map(|path| Alternate {
+                        lang: LangView::of(l),
+                        path,
+                        current: l.code == t.lang,
+                    })
+                })
+                .collect()
+        };
+        let exists = |code: &str, slug: Option<&str>| {
+            site.taxonomies
+                .iter()
+                .find(|o| o.lang == code && o.name == t.name)
+                .and_then(|o| match slug {
+                    None => Some(o.path.clone()),
+                    Some(s) => o
+                        .terms
+                        .iter()
+                        .find(|term| term.slug == s)
+                        .map(|term| term.path.clone()),
+                })
+        };
+        let mut out = Vec::new();
+        let mut ctx = self.base(&t.lang);
+        let terms: Vec<serde_json::Value> = t.terms.iter().map(|term| serde_json::json!({"name": term.name, "path": term.path, "count": term.pages.len()})).collect();
+        ctx.insert(
+            "taxonomy",
+            &serde_json::json!({"name": t.name, "path": t.path, "terms": terms}),
+        );
+        ctx.insert("title", &t.name);
+        let alts = lang_alts(&|code| exists(code, None));
+        self.page_meta(&mut ctx, &alts, &t.path);
+        out.push(OutputFile {
+            path: index_file(&t.path),
+            content: Content::Html(self.render(
+                "taxonomy_list.html",
+                &ctx,
+                &format!("while rendering {}", t.path),
+            )?),
+        });
+        for term in &t.terms {
+            let mut c = ctx.clone();
+            let pages: Vec<Summary> = term
+                .pages
+                .iter()
+                .map(|&i| Summary::of(&site.docs[i]))
+                .collect();
+            c.insert(
+                "term",
+                &serde_json::json!({"name": term.name, "path": term.path, "pages": pages}),
+            );
+            c.insert("title", &term.name);
+            let alts = lang_alts(&|code| exists(code, Some(&term.slug)));
+            self.page_meta(&mut c, &alts, &term.path);
+            out.push(OutputFile {
+                path: index_file(&term.path),
+                content: Content::Html(self.render(
+                    "taxonomy_term.html",
+                    &c,
+                    &format!("while rendering {}", term.path),
+                )?),
+            });
+        }
+        Ok(out)
+    }
+
+    /// `/translations/`: the coverage and staleness matrix for the people who commission
+    /// translations (`noindex`, not linked from the navigation).
+    pub(super) fn translations_page(&self) -> Result<OutputFile, Diagnostic> {
+        let default = &self.site.config.default_language().code;
+        let rows: Vec<serde_json::Value> = crate::translations::matrix(self.site)
+            .iter()
+            .map(|r| {
+                let cells: Vec<serde_json::Value> =
+                    r.languages.iter().map(|(code, c)| serde_json::json!({"lang": code, "state": c, "symbol": c.symbol()})).collect();
+                serde_json::json!({"page": r.page, "title": r.title, "hash": r.hash, "cells": cells})
+            })
+            .collect();
+        let mut ctx = self.base(default);
+        ctx.insert("title", "Translations");
+        ctx.insert("rows", &rows);
+        self.page_meta(&mut ctx, &[], "/translations/");
+        self.render("translations.html", &ctx, "while rendering /translations/")
+            .map(|html| OutputFile {
+                path: "translations/index.html".into(),
+                content: Content::Html(html),
+            })
+            .map_err(|mut e| e.remove(0))
+    }
+
+    pub(super) fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let default = &self.site.config.default_language().code;
+        let mut ctx = self.base(default);
+        ctx.insert("title", "404");
+        self.page_meta(&mut ctx, &[], "/404.html");
+        self.render("404.html", &ctx, "while rendering 404.html")
+            .map(|html| OutputFile {
+                path: "404.html".into(),
+                content: Content::Html(html),
+            })
+            .map_err(|mut e| e.remove(0))
+    }
+}
