@@ -5,7 +5,7 @@
 
 writes
 
-    DIR/content/      a root _index.md and 20 sections (8 of them nested one level), every
+    DIR/content/      a root _index.md and 20 sections (9 of them nested one level), every
                       _index.md with an _index.<lang>.md per extra language; N English pages
                       (400-900 words of Markdown: ## and ### headings, lists, emphasis,
                       internal @/ links and external links, a table on about one page in
@@ -300,7 +300,7 @@ class Lexicon:
 def plan_page(seed, i, n_pages):
     """The shape of page i: blocks, their lengths, where the links and emphasis go."""
     rng = random.Random(f"{seed}|plan|{i}")
-    target = rng.randint(420, 860)
+    target = rng.randint(420, 830)
     blocks, words = [], 0
 
     def paragraph():
@@ -546,14 +546,14 @@ def hugo_config(langs):
 
 HUGO_LAYOUTS = {
     "_default/baseof.html": """<!DOCTYPE html>
-<html lang="{{ site.Language.LanguageCode }}" dir="{{ site.Language.LanguageDirection | default "ltr" }}">
+<html lang="{{ site.LanguageCode }}" dir="{{ site.Language.LanguageDirection | default "ltr" }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ .Title }} – {{ site.Title }}</title>
 {{ with .Description }}<meta name="description" content="{{ . }}">{{ end }}
 <link rel="canonical" href="{{ .Permalink }}">
-{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Language.LanguageCode }}" href="{{ .Permalink }}">
+{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Site.LanguageCode }}" href="{{ .Permalink }}">
 {{ end }}<link rel="stylesheet" href="{{ "style.css" | relURL }}">
 </head>
 <body>
@@ -565,8 +565,8 @@ HUGO_LAYOUTS = {
 {{ with site.GetPage "/guidance" }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
 </ul></nav>
 {{ if .IsTranslated }}<nav aria-label="Languages"><ul>
-{{ range .AllTranslations }}{{ if eq .Lang $.Lang }}<li><span lang="{{ .Language.LanguageCode }}" aria-current="true">{{ .Language.LanguageName }}</span></li>
-{{ else }}<li><a href="{{ .RelPermalink }}" hreflang="{{ .Language.LanguageCode }}" lang="{{ .Language.LanguageCode }}" dir="{{ .Language.LanguageDirection | default "ltr" }}">{{ .Language.LanguageName }}</a></li>
+{{ range .AllTranslations }}{{ if eq .Lang $.Lang }}<li><span lang="{{ .Site.LanguageCode }}" aria-current="true">{{ .Language.LanguageName }}</span></li>
+{{ else }}<li><a href="{{ .RelPermalink }}" hreflang="{{ .Site.LanguageCode }}" lang="{{ .Site.LanguageCode }}" dir="{{ .Language.LanguageDirection | default "ltr" }}">{{ .Language.LanguageName }}</a></li>
 {{ end }}{{ end }}</ul></nav>{{ end }}
 </header>
 <main id="main">
@@ -607,7 +607,7 @@ HUGO_LAYOUTS = {
     # linking page's language, falling back to the default language, as hubgen does.
     "_default/_markup/render-link.html": """{{- $dest := .Destination -}}
 {{- if hasPrefix $dest "@/" -}}
-  {{- $path := strings.TrimPrefix "@" $dest -}}
+  {{- $path := strings.TrimSuffix "/_index.md" (strings.TrimPrefix "@" $dest) -}}
   {{- with $.Page.GetPage $path -}}{{- $dest = .RelPermalink -}}
   {{- else -}}{{- errorf "%s: link to a page that does not exist: %s" $.Page.File.Path $dest -}}{{- end -}}
 {{- end -}}
