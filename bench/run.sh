@@ -16,8 +16,12 @@
 #   RUNS          timed runs per tool and corpus (default 3; SMOKE=1: 1)
 #   TOOLS         "hubgen hugo" (SMOKE=1: hubgen)
 #   SMOKE=1       quick check for CI; exits non-zero if hubgen fails
-#   WORK          where corpora and outputs go (default ${TMPDIR:-/tmp}/hubgen-bench);
-#                 corpora are reused while bench/gen_corpus.py and SEED are unchanged
+#   WORK          this invocation's folder for logs, results and outputs (default: a new
+#                 ${TMPDIR:-/tmp}/hubgen-bench-run.XXXXXX; with SMOKE=1 deleted at the end)
+#   CORPORA       where generated corpora are kept and reused while bench/gen_corpus.py and
+#                 SEED are unchanged (default ${TMPDIR:-/tmp}/hubgen-bench-corpora; with
+#                 SMOKE=1 inside WORK). Invocations running at the same time share it safely
+#                 (flock): one generates or refreshes a corpus while the others wait.
 #   SEED          corpus seed (default hubgen-bench)
 #   HUBGEN        a hubgen binary to time instead of building one with cargo build --release
 #   HUBGEN_COMMIT what to call that binary in the report (e.g. the commit it was built from)
@@ -28,7 +32,7 @@
 #   QUIET_BUSY    before each run, wait until other processes use less than this % of the
 #                 machine's CPU (default 20) ...
 #   QUIET_MAX     ... for at most this many seconds (default 300; 0 = do not wait)
-#   KEEP_OUTPUTS=1  keep every run's output in WORK/outputs (default: deleted at the end)
+#   KEEP_OUTPUTS=1  keep every run's output in WORK/outputs.* (default: deleted at the end)
 #   MIN_FREE_GB   delete earlier outputs before a run when less than this is free (default 15)
 #
 # Other processes on the machine skew wall time, so each run also records how much CPU time
@@ -42,7 +46,11 @@ if [ "$SMOKE" = 1 ]; then
 else
   SIZES=${SIZES:-"1000x1 1000x27 10000x1 10000x27"}; RUNS=${RUNS:-3}; TOOLS=${TOOLS:-"hubgen hugo"}
 fi
-WORK=${WORK:-${TMPDIR:-/tmp}/hubgen-bench}
+OWN_WORK=0
+if [ -z "${WORK:-}" ]; then
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/hubgen-bench-run.XXXXXX") || exit 1
+  OWN_WORK=1
+fi
 SEED=${SEED:-hubgen-bench}
 HUGO=${HUGO:-hugo}
 TIMEOUT_S=${TIMEOUT_S:-900}
@@ -55,6 +63,9 @@ NCPU=$(nproc)
 say() { echo "# $*" >&2; }
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
+if [ "$SMOKE" = 1 ]; then CORPORA=${CORPORA:-$WORK/corpora}; else CORPORA=${CORPORA:-${TMPDIR:-/tmp}/hubgen-bench-corpora}; fi
+mkdir -p "$CORPORA"
+CORPORA=$(cd "$CORPORA" && pwd)
 
 # ---- tools -------------------------------------------------------------------------------
 can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
@@ -181,18 +192,32 @@ run_once() {
 GEN=$REPO/bench/gen_corpus.py
 GEN_SUM=$(sha256sum "$GEN" | cut -c1-16)
 
-make_corpus() { # SIZE -> sets CORPUS
+HAVE_FLOCK=0; command -v flock >/dev/null 2>&1 && HAVE_FLOCK=1
+LOCK_FD=""
+
+# make_corpus SIZE -> sets CORPUS. Generates the corpus if missing or stale and copies the
+# checkout's themes/ and translations/ into it if they differ, under an exclusive lock; then
+# keeps a shared lock on it until the next corpus, so no other invocation changes it mid-run.
+make_corpus() {
   local n=${1%x*} l=${1#*x}
-  CORPUS=$WORK/corpus-$1
+  CORPUS=$CORPORA/corpus-$1
   local stamp="gen=$GEN_SUM seed=$SEED pages=$n langs=$l"
+  if [ -n "$LOCK_FD" ]; then exec {LOCK_FD}>&-; LOCK_FD=""; fi
+  if [ "$HAVE_FLOCK" = 1 ]; then exec {LOCK_FD}>"$CORPUS.lock"; flock -x "$LOCK_FD"; fi
   if [ "$(cat "$CORPUS/.stamp" 2>/dev/null)" != "$stamp" ]; then
     say "generating corpus $1 in $CORPUS"
     rm -rf "$CORPUS"
     python3 "$GEN" --pages "$n" --langs "$l" --seed "$SEED" --out "$CORPUS" || return 1
     echo "$stamp" >"$CORPUS/.stamp"
   fi
-  rm -rf "$CORPUS/themes" "$CORPUS/translations"
-  cp -r "$REPO/themes" "$REPO/translations" "$CORPUS/"
+  local d
+  for d in themes translations; do
+    if ! diff -rq "$REPO/$d" "$CORPUS/$d" >/dev/null 2>&1; then
+      rm -rf "$CORPUS/$d"
+      cp -r "$REPO/$d" "$CORPUS/$d"
+    fi
+  done
+  if [ "$HAVE_FLOCK" = 1 ]; then flock -s "$LOCK_FD"; fi
 }
 
 # ---- outputs ---------------------------------------------------------------------------
@@ -200,9 +225,7 @@ make_corpus() { # SIZE -> sets CORPUS
 # (or when the disk runs short): on ext4 without a journal, creating files soon after a large
 # delete is many times slower (the kernel skips recently deleted inodes one by one, see
 # BENCHMARKS.md), which would time the file system's clean-up rather than the tools.
-OUTS=$WORK/outputs
-rm -rf "$OUTS"
-mkdir -p "$OUTS"
+OUTS=$(mktemp -d "$WORK/outputs.XXXXXX") || exit 1
 MIN_FREE_GB=${MIN_FREE_GB:-15}
 make_room() {
   local free_gb
@@ -213,7 +236,11 @@ make_room() {
     sync
   fi
 }
-cleanup() { [ "${KEEP_OUTPUTS:-0}" = 1 ] || rm -rf "$OUTS"; }
+cleanup() {
+  [ "${KEEP_OUTPUTS:-0}" = 1 ] || rm -rf "$OUTS"
+  [ "$SMOKE" = 1 ] && [ "$OWN_WORK" = 1 ] && [ "${KEEP_OUTPUTS:-0}" != 1 ] && rm -rf "$WORK"
+  return 0
+}
 trap cleanup EXIT
 
 # ---- main loop ---------------------------------------------------------------------------
@@ -305,5 +332,5 @@ if [ "${#STAGES[@]}" -gt 0 ]; then
   printf '  %s\n' "${STAGES[@]}"
 fi
 echo
-echo "(per-run figures: $RUNLOG; logs: $WORK)"
+[ "$SMOKE" = 1 ] && [ "$OWN_WORK" = 1 ] || echo "(per-run figures: $RUNLOG; logs: $WORK)"
 [ "$HUBGEN_FAILED" = 0 ] || { echo "bench: hubgen failed" >&2; exit 1; }
