@@ -13,6 +13,9 @@ use unicode_width::UnicodeWidthStr;
 use super::state::BuildFailure;
 use crate::diagnostics::{Diagnostic, Severity};
 
+/// Overlay text is escaped exactly as the generated XML and redirect pages are.
+pub use crate::render::extras::xml_escape as escape;
+
 /// The Server-Sent Events endpoint the injected script listens to.
 pub const EVENTS_PATH: &str = "/__hubgen/events";
 
@@ -72,22 +75,6 @@ fn page_dir(html: &str) -> &'static str {
     } else {
         "ltr"
     }
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "<style>\
