@@ -326,12 +326,9 @@ impl<'a> Renderer<'a> {
         }
         if !d.is_section() {
             self.page_meta(&mut ctx, &alternates, &d.path);
-            return self.render(&template, &ctx, &where_).map(|html| {
-                vec![OutputFile {
-                    path: index_file(&d.path),
-                    content: Content::Html(html),
-                }]
-            });
+            return self
+                .html_file(index_file(&d.path), &template, &ctx, &where_)
+                .map(|f| vec![f]);
         }
         // Sections: one listing page per `paginate_by` pages; page 1 at the section's own path.
         let summaries: Vec<Summary> = d
@@ -369,10 +366,7 @@ impl<'a> Renderer<'a> {
                     "next": (n < total).then(|| page_path(n + 1)),
                 }),
             );
-            out.push(OutputFile {
-                path: index_file(&path),
-                content: Content::Html(self.render(&template, &ctx, &where_)?),
-            });
+            out.push(self.html_file(index_file(&path), &template, &ctx, &where_)?);
         }
         if let Some(b) = borough {
             out.extend(self.category_pages(b, &ctx, &where_)?);
@@ -395,10 +389,7 @@ impl<'a> Renderer<'a> {
             let mut c = ctx.clone();
             c.insert("category", group);
             self.page_meta(&mut c, &[], path);
-            out.push(OutputFile {
-                path: index_file(path),
-                content: Content::Html(self.render("borough_category.html", &c, where_)?),
-            });
+            out.push(self.html_file(index_file(path), "borough_category.html", &c, where_)?);
         }
         Ok(out)
     }
@@ -425,6 +416,20 @@ impl<'a> Renderer<'a> {
             .find(|a| a.lang.code == default)
             .map(|a| a.path.clone());
         ctx.insert("x_default", &x_default);
+    }
+
+    /// Renders `template` into the HTML file at output path `path`.
+    fn html_file(
+        &self,
+        path: String,
+        template: &str,
+        ctx: &Context,
+        where_: &str,
+    ) -> Result<OutputFile, Vec<Diagnostic>> {
+        Ok(OutputFile {
+            path,
+            content: Content::Html(self.render(template, ctx, where_)?),
+        })
     }
 
     fn render(

@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::Taxonomy;
 use crate::render::context::{Alternate, LangView, Summary};
-use crate::render::{Content, OutputFile, Renderer, index_file};
+use crate::render::{OutputFile, Renderer, index_file};
 
 impl Renderer<'_> {
     pub(super) fn taxonomy(&self, t: &Taxonomy) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
@@ -45,14 +45,12 @@ impl Renderer<'_> {
         ctx.insert("title", &t.name);
         let alts = lang_alts(&|code| exists(code, None));
         self.page_meta(&mut ctx, &alts, &t.path);
-        out.push(OutputFile {
-            path: index_file(&t.path),
-            content: Content::Html(self.render(
-                "taxonomy_list.html",
-                &ctx,
-                &format!("while rendering {}", t.path),
-            )?),
-        });
+        out.push(self.html_file(
+            index_file(&t.path),
+            "taxonomy_list.html",
+            &ctx,
+            &format!("while rendering {}", t.path),
+        )?);
         for term in &t.terms {
             let mut c = ctx.clone();
             let pages: Vec<Summary> = term
@@ -67,14 +65,12 @@ impl Renderer<'_> {
             c.insert("title", &term.name);
             let alts = lang_alts(&|code| exists(code, Some(&term.slug)));
             self.page_meta(&mut c, &alts, &term.path);
-            out.push(OutputFile {
-                path: index_file(&term.path),
-                content: Content::Html(self.render(
-                    "taxonomy_term.html",
-                    &c,
-                    &format!("while rendering {}", term.path),
-                )?),
-            });
+            out.push(self.html_file(
+                index_file(&term.path),
+                "taxonomy_term.html",
+                &c,
+                &format!("while rendering {}", term.path),
+            )?);
         }
         Ok(out)
     }
@@ -95,12 +91,13 @@ impl Renderer<'_> {
         ctx.insert("title", "Translations");
         ctx.insert("rows", &rows);
         self.page_meta(&mut ctx, &[], "/translations/");
-        self.render("translations.html", &ctx, "while rendering /translations/")
-            .map(|html| OutputFile {
-                path: "translations/index.html".into(),
-                content: Content::Html(html),
-            })
-            .map_err(|mut e| e.remove(0))
+        self.html_file(
+            "translations/index.html".into(),
+            "translations.html",
+            &ctx,
+            "while rendering /translations/",
+        )
+        .map_err(|mut e| e.remove(0))
     }
 
     pub(super) fn not_found(&self) -> Result<OutputFile, Diagnostic> {
@@ -108,11 +105,12 @@ impl Renderer<'_> {
         let mut ctx = self.base(default);
         ctx.insert("title", "404");
         self.page_meta(&mut ctx, &[], "/404.html");
-        self.render("404.html", &ctx, "while rendering 404.html")
-            .map(|html| OutputFile {
-                path: "404.html".into(),
-                content: Content::Html(html),
-            })
-            .map_err(|mut e| e.remove(0))
+        self.html_file(
+            "404.html".into(),
+            "404.html",
+            &ctx,
+            "while rendering 404.html",
+        )
+        .map_err(|mut e| e.remove(0))
     }
 }
