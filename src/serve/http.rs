@@ -186,8 +186,17 @@ fn text(req: Request, status: u16, message: &str, extra: &[(&str, &str)]) {
 /// Answers one request (on its worker thread).
 fn handle(req: Request, ctx: &Ctx) {
     let url = req.url().to_string();
-    if path_of(&url) == EVENTS_PATH {
-        return events(req, ctx);
+    match path_of(&url) {
+        EVENTS_PATH => return events(req, ctx),
+        overlay::CLIENT_PATH => {
+            let body = overlay::CLIENT_JS.as_bytes().to_vec();
+            return send(req, 200, "text/javascript; charset=utf-8", body, &[]);
+        }
+        overlay::OVERLAY_CSS_PATH => {
+            let body = overlay::OVERLAY_CSS.as_bytes().to_vec();
+            return send(req, 200, "text/css; charset=utf-8", body, &[]);
+        }
+        _ => {}
     }
     if !matches!(req.method(), Method::Get | Method::Head) {
         return text(

@@ -48,13 +48,20 @@ pub fn fallback_not_found() -> String {
         .to_string()
 }
 
-/// The script that reloads the page after each build. `v` lets the server send a reload at
-/// once if a build finished between serving this page and the script connecting.
+/// The page client: live reload, and the overlay's keyboard handling. It is an external file
+/// so that previewed pages keep working under the site's `default-src 'self'` policy.
+pub const CLIENT_PATH: &str = "/__hubgen/client.js";
+/// The client's source.
+pub const CLIENT_JS: &str = include_str!("client.js");
+/// The overlay's stylesheet, external for the same reason.
+pub const OVERLAY_CSS_PATH: &str = "/__hubgen/overlay.css";
+/// The stylesheet's source.
+pub const OVERLAY_CSS: &str = include_str!("overlay.css");
+
+/// The tag that loads the client; `version` is the build the page came from.
 fn reload_script(version: u64) -> String {
     format!(
-        "<script data-hubgen=\"live-reload\">(function(){{if(!window.EventSource)return;\
-         var s=new EventSource(\"{EVENTS_PATH}?v={version}\");\
-         s.addEventListener(\"reload\",function(){{s.close();location.reload();}});}})();</script>\n"
+        "<script src=\"{CLIENT_PATH}\" data-version=\"{version}\" data-hubgen=\"live-reload\"></script>\n"
     )
 }
 
@@ -76,36 +83,6 @@ fn page_dir(html: &str) -> &'static str {
         "ltr"
     }
 }
-
-const STYLE: &str = "<style>\
-#hubgen-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(0,0,0,.85);\
-padding:1rem;font:16px/1.5 system-ui,sans-serif;color:#111;text-align:start}\
-#hubgen-overlay .hg-box{max-width:60rem;margin:0 auto;background:#fff;border:4px solid #b00020;\
-border-radius:6px;padding:1rem 1.5rem}\
-#hubgen-overlay .hg-box:focus{outline:3px solid #1a5fb4;outline-offset:2px}\
-#hubgen-overlay h2{margin:0 0 .5rem;font-size:1.4rem;color:#b00020}\
-#hubgen-overlay ol{margin:1rem 0;padding-inline-start:1.5rem}\
-#hubgen-overlay li{margin:0 0 1.25rem}\
-#hubgen-overlay p{margin:.25rem 0}\
-#hubgen-overlay code,#hubgen-overlay pre{font:15px/1.4 ui-monospace,monospace;color:#111}\
-#hubgen-overlay pre{margin:.25rem 0;padding:.25rem .5rem;background:#f3f3f3;white-space:pre-wrap;\
-overflow-wrap:anywhere}\
-#hubgen-overlay pre.hg-caret{margin-top:0;padding-top:0;color:#b00020;background:#f3f3f3}\
-#hubgen-overlay mark{background:#ffe08a;color:#111;text-decoration:underline wavy #b00020}\
-#hubgen-overlay button{font:inherit;padding:.4rem 1rem;border:2px solid #111;border-radius:4px;\
-background:#111;color:#fff;cursor:pointer}\
-#hubgen-overlay button:focus{outline:3px solid #1a5fb4;outline-offset:2px}\
-</style>";
-
-// Modal behaviour: focus the dialog, keep Tab on the one button, Escape or the button closes
-// it and puts focus back where it was.
-const SCRIPT: &str = "<script>(function(){var o=document.getElementById(\"hubgen-overlay\");\
-if(!o)return;var box=o.querySelector(\".hg-box\");var b=document.getElementById(\"hubgen-overlay-close\");\
-var prev=document.activeElement;function key(e){if(e.key===\"Escape\"){e.preventDefault();close();}\
-else if(e.key===\"Tab\"){e.preventDefault();b.focus();}}\
-function close(){document.removeEventListener(\"keydown\",key,true);o.parentNode.removeChild(o);\
-if(prev&&prev.focus){prev.focus();}}b.addEventListener(\"click\",close);\
-document.addEventListener(\"keydown\",key,true);box.focus();})();</script>";
 
 /// The overlay for a failed build, laid out in the page's direction `dir`.
 fn overlay(failure: &BuildFailure, dir: &str) -> String {
@@ -137,14 +114,15 @@ fn overlay(failure: &BuildFailure, dir: &str) -> String {
         }
     };
     format!(
-        "<div id=\"hubgen-overlay\" dir=\"{dir}\" lang=\"en\">{STYLE}\
+        "<div id=\"hubgen-overlay\" dir=\"{dir}\" lang=\"en\">\
+         <link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\
          <div class=\"hg-box\" role=\"alertdialog\" aria-modal=\"true\" \
          aria-labelledby=\"hubgen-overlay-title\" aria-describedby=\"hubgen-overlay-note\" tabindex=\"-1\">\
          <h2 id=\"hubgen-overlay-title\">{title}</h2>\
          <p id=\"hubgen-overlay-note\">You are looking at the last good build. Fix the problems below \
          and save: this page reloads by itself. The terminal running <code>hubgen serve</code> shows \
          them too.</p><ol>{items}</ol>\
-         <button type=\"button\" id=\"hubgen-overlay-close\">Dismiss (Esc)</button></div>{SCRIPT}</div>\n"
+         <button type=\"button\" id=\"hubgen-overlay-close\">Dismiss (Esc)</button></div></div>\n"
     )
 }
 
@@ -218,9 +196,23 @@ mod tests {
     const PAGE: &str = "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><body><p>x</p></body></html>";
 
     #[test]
+    fn nothing_inline_is_injected_so_the_sites_csp_holds() {
+        let d = Diagnostic::file_error("content/a.md", "broken");
+        let out = inject(PAGE, 1, Some(&BuildFailure::Content(vec![d])));
+        let added = &out[PAGE.find("</body>").unwrap()..];
+        assert!(!added.contains("<style"), "{added}");
+        assert!(!added.contains(" style="), "{added}");
+        for tag in added.match_indices("<script").map(|(i, _)| &added[i..]) {
+            let tag = &tag[..tag.find('>').unwrap()];
+            assert!(tag.contains(" src=\"/__hubgen/client.js\""), "{tag}");
+        }
+        assert!(added.contains("href=\"/__hubgen/overlay.css\""));
+    }
+
+    #[test]
     fn script_goes_before_the_last_body_close() {
         let out = inject(PAGE, 7, None);
-        let script = out.find("/__hubgen/events?v=7").unwrap();
+        let script = out.find("data-version=\"7\"").unwrap();
         assert!(script < out.find("</body>").unwrap());
         assert!(!out.contains("hubgen-overlay"));
         let bare = inject("<p>no body</p>", 1, None);

@@ -246,7 +246,19 @@ fn serves_pages_files_redirects_and_the_site_404() {
         Some("text/html; charset=utf-8")
     );
     assert!(home.body.contains("data-hubgen=\"live-reload\""));
-    assert!(home.body.contains("new EventSource(\"/__hubgen/events?v="));
+    assert!(home.body.contains("<script src=\"/__hubgen/client.js\""));
+    // The client is a file (the site's CSP forbids inline scripts) and it opens the stream.
+    let client = server.get("/__hubgen/client.js");
+    assert_eq!(client.status, 200, "{client:?}");
+    assert_eq!(
+        client.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(
+        client
+            .body
+            .contains("new EventSource(\"/__hubgen/events?v=\"")
+    );
     // The preview's own address is the base URL, so canonical links stay on the preview.
     assert!(
         home.body.contains(&format!(
