@@ -69,7 +69,17 @@ struct RawConfig {
     #[serde(default)]
     services: RawServices,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[check]`: lint codes silenced for the whole site.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -121,6 +131,8 @@ pub struct Config {
     pub review_after_days: i64,
     /// Free-form `[extra]`, converted for templates.
     pub extra: serde_json::Value,
+    /// Lint codes silenced for the whole site (`[check] allow = ["H020"]`).
+    pub allow: Vec<String>,
 }
 
 impl Config {
@@ -191,6 +203,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
         }
     };
     parse(root, &display, &text, overrides)
+        .map_err(|ds| ds.default_code(crate::lint::codes::CONFIG))
 }
 
 /// Validates config text (pure, for tests).
@@ -220,6 +233,8 @@ pub fn parse(
                     "feeds",
                     "menu",
                     "language",
+                    "services",
+                    "check",
                     "extra",
                 ],
             ));
@@ -278,6 +293,16 @@ pub fn parse(
             );
         }
     }
+    for code in &raw.check.allow {
+        if let Some(msg) = crate::lint::codes::allow_problem(code.get_ref()) {
+            ds.push(
+                Diagnostic::at(display, text, code.span(), msg).help(format!(
+                    "codes that may be allowed: {}",
+                    crate::lint::codes::allowable_list()
+                )),
+            );
+        }
+    }
     let default_code = raw.default_language.get_ref().clone();
     let mut languages: Vec<Language> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
     match languages.iter().position(|l| l.code == default_code) {
@@ -322,6 +347,12 @@ pub fn parse(
         categories: raw.services.categories,
         review_after_days: raw.services.review_after_days.unwrap_or(365),
         extra: crate::parse::front_matter::toml_to_json(&toml::Value::Table(raw.extra)),
+        allow: raw
+            .check
+            .allow
+            .into_iter()
+            .map(|c| c.into_inner())
+            .collect(),
     })
 }
 
