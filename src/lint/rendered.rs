@@ -90,6 +90,9 @@ struct Finding {
     needles: Vec<String>,
     /// A heading finding: placed on the heading line when the source has that heading.
     heading: Option<String>,
+    /// What makes two template findings the same problem (the address, `h2→h4`), so one
+    /// template mistake is one report whatever text each page puts around it.
+    group: String,
     message: String,
     help: String,
 }
@@ -136,23 +139,29 @@ impl Ctx<'_> {
         let doc = self.origin(&p.path);
         let url = format!("/{}", p.path.trim_end_matches("index.html"));
         let mut out = Vec::new();
-        let mut finding =
-            |code, needles: Vec<String>, heading: Option<String>, message: String, help: String| {
-                out.push(Finding {
-                    code,
-                    page: url.clone(),
-                    doc: doc.map(|d| d.id),
-                    needles,
-                    heading,
-                    message,
-                    help,
-                });
-            };
+        let mut finding = |code,
+                           group: String,
+                           needles: Vec<String>,
+                           heading: Option<String>,
+                           message: String,
+                           help: String| {
+            out.push(Finding {
+                code,
+                page: url.clone(),
+                doc: doc.map(|d| d.id),
+                needles,
+                heading,
+                group,
+                message,
+                help,
+            });
+        };
         for r in &p.refs {
             match self.check_ref(&p.path, &r.url) {
                 RefProblem::None => {}
                 RefProblem::Missing(target) => finding(
                     codes::BROKEN_LINK,
+                    target.clone(),
                     vec![format!("({}", r.url), format!("\"{}\"", r.url)],
                     None,
                     if r.tag == "a" || r.tag == "link" {
@@ -164,6 +173,7 @@ impl Ctx<'_> {
                 ),
                 RefProblem::NoAnchor(target, id, known) => finding(
                     codes::BROKEN_ANCHOR,
+                    format!("{target}#{id}"),
                     vec![format!("#{id})"), format!("#{id}\""), format!("({}", r.url)],
                     None,
                     format!("link to #{id} on {target}, which has no element with that id"),
@@ -178,6 +188,7 @@ impl Ctx<'_> {
         for src in &p.images_without_alt {
             finding(
                 codes::IMAGE_ALT,
+                src.clone(),
                 vec![format!("\"{src}\"")],
                 None,
                 format!("image {src} has no alt attribute"),
@@ -193,6 +204,7 @@ impl Ctx<'_> {
         if h1s.len() > 1 {
             finding(
                 codes::MANY_H1,
+                String::new(),
                 Vec::new(),
                 Some(h1s[1].clone()),
                 format!(
@@ -212,6 +224,7 @@ impl Ctx<'_> {
             if *b > a + 1 {
                 finding(
                     codes::HEADING_SKIP,
+                    format!("h{a}→h{b}"),
                     Vec::new(),
                     Some(bt.clone()),
                     format!("heading level skipped: h{a} `{at}` is followed by h{b} `{bt}`"),
@@ -229,6 +242,7 @@ impl Ctx<'_> {
             if text.is_empty() {
                 finding(
                     codes::EMPTY_LINK,
+                    l.href.clone(),
                     vec![format!("[]({}", l.href), format!("[ ]({}", l.href)],
                     None,
                     format!("link to {} has no text", l.href),
@@ -244,6 +258,7 @@ impl Ctx<'_> {
             if english && VAGUE.contains(&key.as_str()) {
                 finding(
                     codes::VAGUE_LINK,
+                    key.clone(),
                     vec![format!("[{text}]")],
                     None,
                     format!("link text `{text}` does not say where the link goes"),
@@ -400,9 +415,9 @@ fn percent_decode(s: &str) -> String {
 /// Places findings in source files, or groups them under the templates.
 fn report(site: &Site, findings: Vec<Finding>) -> Diagnostics {
     let mut ds = Diagnostics::new();
-    // (code, message) → pages, for findings that come from templates.
-    let mut from_templates: BTreeMap<(&'static str, String), (Vec<String>, String)> =
-        BTreeMap::new();
+    // (code, group) → (pages, first message, help), for findings that come from templates.
+    type Grouped = (Vec<String>, String, String);
+    let mut from_templates: BTreeMap<(&'static str, String), Grouped> = BTreeMap::new();
     let mut seen = HashSet::new();
     for f in findings {
         let doc = f.doc.map(|i| &site.docs[i]);
@@ -436,8 +451,13 @@ fn report(site: &Site, findings: Vec<Finding>) -> Diagnostics {
             }
             None => {
                 let entry = from_templates
-                    .entry((f.code, f.message))
-                    .or_insert_with(|| (Vec::new(), f.help));
+                    .entry((f.code, f.group))
+                    .or_insert_with(|| (Vec::new(), String::new(), f.help));
+                // Findings arrive in page order per thread, not overall: keep the message of
+                // the first page in sorted order so the report is the same on every run.
+                if entry.0.iter().all(|p| f.page < *p) {
+                    entry.1 = f.message;
+                }
                 entry.0.push(f.page);
             }
         }
@@ -445,7 +465,7 @@ fn report(site: &Site, findings: Vec<Finding>) -> Diagnostics {
     let templates = PathBuf::from("themes")
         .join(&site.config.theme)
         .join("templates");
-    for ((code, message), (mut pages, help)) in from_templates {
+    for ((code, _), (mut pages, message, help)) in from_templates {
         pages.sort();
         pages.dedup();
         let on = if pages.len() == 1 {

@@ -215,3 +215,57 @@ fn accounting_adds_up_on_the_real_hub() {
         .collect();
     assert_eq!(codes, vec!["H024"; 33], "{stdout}");
 }
+
+#[test]
+fn a_template_mistake_is_reported_once_with_its_page_count() {
+    let site = Site::new("minimal", &[]);
+    let t = std::fs::read_to_string(site.root().join("themes/hub/templates/page.html")).unwrap();
+    site.write(
+        "themes/hub/templates/page.html",
+        t.replacen(
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.title }}</h1><p><a href=\"/missing/\">{{ page.title }} archive</a><img src=\"/missing.png\"></p><h4>{{ page.title }} notes</h4>",
+            1,
+        ),
+    );
+    let run = check_json(&site);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let help = "; it is not in the Markdown source, so it comes from a template or shortcode";
+    let expected = [
+        (
+            "H012",
+            "error",
+            "<img> source /missing.png is not a file of the site (on 3 pages, e.g. /about/)",
+        ),
+        (
+            "H012",
+            "error",
+            "link to /missing/, which is not a page or file of the site (on 3 pages, e.g. /about/)",
+        ),
+        (
+            "H014",
+            "error",
+            "image /missing.png has no alt attribute (on 3 pages, e.g. /about/)",
+        ),
+        (
+            "H015",
+            "warning",
+            "heading level skipped: h1 `About` is followed by h4 `About notes` (on 3 pages, e.g. /about/)",
+        ),
+    ];
+    let got: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(got.len(), expected.len(), "{}", run.stdout);
+    for (v, (code, severity, message)) in got.iter().zip(expected) {
+        assert_eq!(v["file"], "themes/hub/templates");
+        assert_eq!(
+            (v["code"].as_str(), v["severity"].as_str()),
+            (Some(code), Some(severity))
+        );
+        assert_eq!(v["message"], message);
+        assert!(v["help"].as_str().is_some_and(|h| h.ends_with(help)), "{v}");
+    }
+}
