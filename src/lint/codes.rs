@@ -100,3 +100,25 @@ mod tests {
         assert_eq!(codes, sorted);
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The README's table is the editors' reference: it must list every code as it is here.
+    #[test]
+    fn readme_table_matches_the_codes() {
+        let readme = include_str!("../../README.md");
+        for c in super::ALL {
+            let severity = match c.severity {
+                crate::diagnostics::Severity::Error => "error",
+                crate::diagnostics::Severity::Warning => "warning",
+            };
+            let row = format!(
+                "| {} | {} | {severity} | {} |",
+                c.code,
+                c.what,
+                if c.allowable { "yes" } else { "no" }
+            );
+            assert!(readme.contains(&row), "README lacks the row:\n{row}");
+        }
+    }
+}
