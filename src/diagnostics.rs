@@ -421,6 +421,25 @@ mod tests {
     }
 
     #[test]
+    fn code_in_headline_and_colour_only_when_asked() {
+        let d = Diagnostic::file_error("a.md", "broken")
+            .code("H012")
+            .warning();
+        assert_eq!(d.render(), "warning[H012]: broken\n --> a.md\n");
+        let coloured = d.render_styled(Style::Colour);
+        assert!(
+            coloured.starts_with("\x1b[1;33mwarning[H012]\x1b[0m"),
+            "{coloured:?}"
+        );
+        assert!(!d.render().contains('\x1b'));
+        assert_eq!(Style::for_stream(false), Style::Plain);
+        assert_eq!(
+            d.to_json(),
+            r#"{"file":"a.md","line":0,"column":0,"code":"H012","severity":"warning","message":"broken","help":null}"#
+        );
+    }
+
+    #[test]
     fn summary_counts_files() {
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::file_error("a.md", "one"));

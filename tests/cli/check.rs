@@ -269,3 +269,18 @@ fn a_template_mistake_is_reported_once_with_its_page_count() {
         assert!(v["help"].as_str().is_some_and(|h| h.ends_with(help)), "{v}");
     }
 }
+
+#[test]
+fn json_is_the_same_whatever_the_thread_count() {
+    let site = Site::new("minimal", &["lints"]);
+    let one = site.run(
+        &["check", "--format", "json"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    let many = site.run(
+        &["check", "--format", "json"],
+        &[("RAYON_NUM_THREADS", "8")],
+    );
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, many.stdout);
+}
