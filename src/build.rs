@@ -231,9 +231,14 @@ fn build_counted(
         ds.extend(lint::model_lints(&site));
         ds = lint::apply_allow(&site, ds);
         clock.lap("lint");
-        if ds.has_errors() {
-            return Err(Failure::Content(ds));
-        }
+    }
+    // Before anything is swapped in: with --production, the warnings the site lists in
+    // `[check] production_errors` stop the build like any error.
+    if site.config.production {
+        ds.promote(&site.config.production_errors);
+    }
+    if ds.has_errors() {
+        return Err(Failure::Content(ds));
     }
     let mut report = BuildReport {
         warnings: ds,

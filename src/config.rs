@@ -80,6 +80,8 @@ struct RawConfig {
 struct RawCheck {
     #[serde(default)]
     allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    production_errors: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -133,6 +135,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// Lint codes silenced for the whole site (`[check] allow = ["H020"]`).
     pub allow: Vec<String>,
+    /// Warning codes that are errors with `--production` (`[check] production_errors`).
+    pub production_errors: Vec<String>,
 }
 
 impl Config {
@@ -303,6 +307,20 @@ pub fn parse(
             );
         }
     }
+    for code in &raw.check.production_errors {
+        let c = code.get_ref();
+        if crate::lint::codes::find(c).is_none() {
+            ds.push(
+                Diagnostic::at(
+                    display,
+                    text,
+                    code.span(),
+                    format!("`{c}` in `production_errors` is not a hubgen code"),
+                )
+                .help("use codes from the table in the README, e.g. \"H020\""),
+            );
+        }
+    }
     let default_code = raw.default_language.get_ref().clone();
     let mut languages: Vec<Language> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
     match languages.iter().position(|l| l.code == default_code) {
@@ -350,6 +368,12 @@ pub fn parse(
         allow: raw
             .check
             .allow
+            .into_iter()
+            .map(|c| c.into_inner())
+            .collect(),
+        production_errors: raw
+            .check
+            .production_errors
             .into_iter()
             .map(|c| c.into_inner())
             .collect(),

@@ -334,6 +334,15 @@ impl Diagnostics {
         self
     }
 
+    /// Turns warnings whose code is in `codes` into errors (`[check] production_errors`).
+    pub fn promote(&mut self, codes: &[String]) {
+        for d in &mut self.items {
+            if d.code.is_some_and(|c| codes.iter().any(|p| p == c)) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
     /// Keeps only the diagnostics for which `keep` is true.
     pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
         self.items.retain(keep);

@@ -284,3 +284,35 @@ fn json_is_the_same_whatever_the_thread_count() {
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, many.stdout);
 }
+
+#[test]
+fn production_errors_turn_listed_warnings_into_errors() {
+    let site = Site::new("minimal", &[]);
+    site.write(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\n+++\n\nNo description.\n",
+    );
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        format!("{config}\n[check]\nproduction_errors = [\"H020\"]\n"),
+    );
+    let severity = |args: &[&str]| {
+        let run = site.run(args, &[]);
+        let v: serde_json::Value = serde_json::from_str(run.stdout.trim())
+            .unwrap_or_else(|e| panic!("{e}: {}{}", run.stdout, run.stderr));
+        assert_eq!(v["code"], "H020");
+        (
+            run.code,
+            v["severity"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    assert_eq!(
+        severity(&["check", "--format", "json"]),
+        (0, "warning".into())
+    );
+    assert_eq!(
+        severity(&["check", "--production", "--format", "json"]),
+        (1, "error".into())
+    );
+}
