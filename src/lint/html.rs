@@ -185,7 +185,8 @@ fn text(
     link_label: bool,
     heading: &mut Option<(u8, String)>,
 ) {
-    if raw.is_empty() {
+    // Most text is outside links and headings: skip it before decoding anything.
+    if raw.is_empty() || (heading.is_none() && (link.is_none() || link_label)) {
         return;
     }
     let t = decode(raw);
@@ -221,11 +222,11 @@ fn attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
         while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        let key = html[ks..i].to_ascii_lowercase();
+        let key = &html[ks..i];
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
-        let mut value = String::new();
+        let (mut vs, mut ve) = (i, i);
         if i < b.len() && b[i] == b'=' {
             i += 1;
             while i < b.len() && b[i].is_ascii_whitespace() {
@@ -233,26 +234,39 @@ fn attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
             }
             if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                 let q = b[i];
-                let vs = i + 1;
-                let ve = b[vs..]
+                vs = i + 1;
+                ve = b[vs..]
                     .iter()
                     .position(|&c| c == q)
                     .map_or(b.len(), |e| vs + e);
-                value = decode(&html[vs..ve]);
                 i = (ve + 1).min(b.len());
             } else {
-                let vs = i;
+                vs = i;
                 while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
                     i += 1;
                 }
-                value = decode(&html[vs..i]);
+                ve = i;
             }
         }
-        if !key.is_empty() {
-            out.push((key, value));
+        // Only the attributes the lints read are decoded and kept: pages carry many class
+        // and data attributes, and copying them all would double the cost of the scan.
+        if let Some(w) = WANTED.iter().find(|w| key.eq_ignore_ascii_case(w)) {
+            out.push((w.to_string(), decode(&html[vs..ve])));
         }
     }
 }
+
+/// The attributes the lints read.
+const WANTED: &[&str] = &[
+    "id",
+    "name",
+    "href",
+    "src",
+    "alt",
+    "lang",
+    "aria-label",
+    "aria-labelledby",
+];
 
 /// Case-insensitive ASCII search.
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {

@@ -162,7 +162,7 @@ impl Ctx<'_> {
                 RefProblem::Missing(target) => finding(
                     codes::BROKEN_LINK,
                     target.clone(),
-                    vec![format!("({}", r.url), format!("\"{}\"", r.url)],
+                    ref_needles(&r.url),
                     None,
                     if r.tag == "a" || r.tag == "link" {
                         format!("link to {target}, which is not a page or file of the site")
@@ -259,7 +259,7 @@ impl Ctx<'_> {
                 finding(
                     codes::VAGUE_LINK,
                     key.clone(),
-                    vec![format!("[{text}]")],
+                    [vec![format!("[{text}]")], ref_needles(&l.href)].concat(),
                     None,
                     format!("link text `{text}` does not say where the link goes"),
                     "use words that make sense on their own, e.g. [our guide to coping with stress](@/guidance/coping-with-stress.md)".into(),
@@ -299,6 +299,18 @@ impl Ctx<'_> {
         let shown = format!("/{}", file.trim_end_matches("index.html"));
         RefProblem::NoAnchor(shown, id, known)
     }
+}
+
+/// How an address can appear in Markdown or raw HTML: inline `(url`, a reference definition
+/// `]: url`, an autolink `<url>`, or a quoted attribute.
+fn ref_needles(url: &str) -> Vec<String> {
+    vec![
+        format!("({url}"),
+        format!("]: {url}"),
+        format!("<{url}>"),
+        format!("\"{url}\""),
+        format!("'{url}'"),
+    ]
 }
 
 enum RefProblem {

@@ -92,7 +92,7 @@ fn human_output_shows_codes_without_colour_when_piped() {
         err.contains("warning[H018]: link text `click here` does not say where the link goes\n  --> content/lints/index.md:12:1\n"),
         "{err}"
     );
-    assert!(err.contains("\n4 errors, 7 warnings in 4 files\n"), "{err}");
+    assert!(err.contains("\n5 errors, 7 warnings in 4 files\n"), "{err}");
     assert!(
         err.ends_with("Check failed (check never writes anything).\n"),
         "{err}"
