@@ -429,6 +429,26 @@ dir = "rtl"
     }
 
     #[test]
+    fn check_allow_accepts_lint_codes_only() {
+        let base = format!("title = \"T\"\nbase_url = \"https://x.org\"\n{LANGS}");
+        let c = parse_str(&format!("{base}\n[check]\nallow = [\"H020\"]\n")).unwrap();
+        assert_eq!(c.allow, ["H020"]);
+        let e = parse_str(&format!(
+            "{base}\n[check]\nallow = [\"H999\", \"H003\"]\nproduction_errors = [\"X1\"]\n"
+        ))
+        .unwrap_err();
+        let messages: Vec<&str> = e.sorted().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`H999` in `allow` is not a hubgen code",
+                "`H003` cannot be allowed: front matter is missing, unclosed, not valid TOML, or has an unknown or wrong key",
+                "`X1` in `production_errors` is not a hubgen code",
+            ]
+        );
+    }
+
+    #[test]
     fn unknown_key_and_duplicate_language_are_errors() {
         let e = parse_str(&format!(
             "title = \"T\"\nbase_url = \"https://x\"\nthem = \"a\"\n{LANGS}"

@@ -72,10 +72,17 @@ pub fn find(code: &str) -> Option<&'static Code> {
 pub fn allow_problem(code: &str) -> Option<String> {
     match find(code) {
         None => Some(format!("`{code}` in `allow` is not a hubgen code")),
-        Some(c) if !c.allowable => Some(format!(
-            "`{code}` cannot be allowed: {}",
-            c.what.trim_end_matches('.').to_lowercase()
-        )),
+        Some(c) if !c.allowable => {
+            // "A file cannot be read." → "a file cannot be read" (keep TOML, URL capitals).
+            let what = c.what.trim_end_matches('.');
+            let mut chars = what.chars();
+            let first = chars.next().map(|f| f.to_lowercase().collect::<String>());
+            Some(format!(
+                "`{code}` cannot be allowed: {}{}",
+                first.unwrap_or_default(),
+                chars.as_str()
+            ))
+        }
         Some(_) => None,
     }
 }
