@@ -120,13 +120,21 @@ fn allow_in_front_matter_and_config_silences_codes() {
         "content/lints/index.md",
         page.replacen("+++\ntitle", "+++\nallow = [\"H012\", \"H013\", \"H014\", \"H015\", \"H016\", \"H017\", \"H018\"]\ntitle", 1),
     );
-    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
-    site.write(
-        "config.toml",
-        format!("[check]\nallow = [\"H019\", \"H020\", \"H021\"]\n\n{config}")
-            .replacen("[check]", "", 0),
+    // Per file: the page's own findings go, the other files' findings stay.
+    let run = check_json(&site);
+    let codes: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")["code"].to_string())
+        .collect();
+    assert_eq!(
+        codes,
+        ["\"H019\"", "\"H019\"", "\"H020\"", "\"H021\""],
+        "{}",
+        run.stdout
     );
-    // `[check]` must come after the top-level keys in TOML: put it at the end.
+    // Per site, in config.toml.
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",
         format!("{config}\n[check]\nallow = [\"H019\", \"H020\", \"H021\"]\n"),
