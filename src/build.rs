@@ -203,7 +203,7 @@ fn build_counted(
     };
     // The first write error is kept; rendering finishes (it is cheap) and the build then fails.
     let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let collector = lint.then(lint::Collector::new);
+    let collector = lint.then(|| lint::Collector::new(&site.config.base_url));
     let sink = |f: render::OutputFile| {
         if let Some(c) = &collector {
             c.add(&f);

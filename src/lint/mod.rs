@@ -8,6 +8,8 @@
 pub mod codes;
 pub mod html;
 mod locate;
+mod page;
+mod refs;
 mod rendered;
 mod site;
 
