@@ -13,8 +13,8 @@ use std::collections::HashSet;
 pub struct Ref {
     /// The address as written (entities decoded).
     pub url: String,
-    /// The tag it was on (`a`, `link`, `img`, `script`, `source`).
-    pub tag: String,
+    /// The tag it was on (`a`, `link`, `img`, `script`, `source`, …).
+    pub tag: &'static str,
 }
 
 /// A link (`<a href>`) with the text a screen reader would announce for it.
@@ -87,7 +87,13 @@ pub fn scan(path: &str, html: &str) -> PageScan {
             i = start + 1;
             continue;
         }
-        let name = html[name_start..name_end].to_ascii_lowercase();
+        // Templates write lowercase tags: only allocate for the rare uppercase one.
+        let raw_name = &html[name_start..name_end];
+        let name: std::borrow::Cow<'_, str> = if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
+            raw_name.to_ascii_lowercase().into()
+        } else {
+            raw_name.into()
+        };
         let (attrs, end) = attributes(html, name_end);
         i = end;
         if closing {
@@ -111,7 +117,7 @@ pub fn scan(path: &str, html: &str) -> PageScan {
         if let Some(id) = get("id") {
             page.ids.insert(id.to_string());
         }
-        match name.as_str() {
+        match name.as_ref() {
             "html" => page.lang = get("lang").unwrap_or_default().to_string(),
             "a" => {
                 if let Some(n) = get("name") {
@@ -120,7 +126,7 @@ pub fn scan(path: &str, html: &str) -> PageScan {
                 if let Some(href) = get("href") {
                     page.refs.push(Ref {
                         url: href.to_string(),
-                        tag: name.clone(),
+                        tag: tag_name(&name),
                     });
                     let label = get("aria-label").unwrap_or_default().to_string();
                     link_label = !label.trim().is_empty() || get("aria-labelledby").is_some();
@@ -135,7 +141,7 @@ pub fn scan(path: &str, html: &str) -> PageScan {
                 if let Some(href) = get("href") {
                     page.refs.push(Ref {
                         url: href.to_string(),
-                        tag: name.clone(),
+                        tag: tag_name(&name),
                     });
                 }
             }
@@ -143,7 +149,7 @@ pub fn scan(path: &str, html: &str) -> PageScan {
                 if let Some(src) = get("src") {
                     page.refs.push(Ref {
                         url: src.to_string(),
-                        tag: name.clone(),
+                        tag: tag_name(&name),
                     });
                 }
                 if name == "img" {
@@ -160,7 +166,7 @@ pub fn scan(path: &str, html: &str) -> PageScan {
         if let Some(level) = heading_level(&name) {
             heading = Some((level, String::new()));
         }
-        if RAW_TEXT.contains(&name.as_str())
+        if RAW_TEXT.contains(&name.as_ref())
             && bytes.get(end.wrapping_sub(2)).is_none_or(|b| *b != b'/')
         {
             let close = format!("</{name}");
@@ -168,6 +174,19 @@ pub fn scan(path: &str, html: &str) -> PageScan {
         }
     }
     page
+}
+
+/// The tags whose addresses are recorded, as static names.
+pub const REF_TAGS: &[&str] = &[
+    "a", "link", "img", "script", "source", "iframe", "audio", "video",
+];
+
+fn tag_name(name: &str) -> &'static str {
+    REF_TAGS
+        .iter()
+        .find(|t| **t == name)
+        .copied()
+        .unwrap_or("a")
 }
 
 fn heading_level(name: &str) -> Option<u8> {

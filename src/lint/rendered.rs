@@ -24,10 +24,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::{Doc, Site};
 use crate::render::{Content, OutputFile, index_file};
 
-/// Tags whose addresses are checked, by index (kept as one byte per address).
-const TAGS: &[&str] = &[
-    "a", "link", "img", "script", "source", "iframe", "audio", "video",
-];
+// Tags whose addresses are checked, by index (kept as one byte per address).
+use super::html::REF_TAGS as TAGS;
 
 /// Gathers what the lints need from each output file as the renderer hands it over.
 pub struct Collector {
@@ -102,21 +100,29 @@ impl Collector {
             let scan = html::scan(&f.path, h);
             let findings = page::check(&scan);
             let own = format!("/{}", f.path);
-            let mut seen = HashSet::new();
+            // Pages repeat addresses (menus, switchers): resolve each distinct one once.
+            let mut seen: HashSet<(&str, &str)> = HashSet::new();
             let mut refs = Vec::new();
             for r in &scan.refs {
-                let Some(t) = resolve(&f.path, &r.url, &self.base_url) else {
+                if !seen.insert((r.url.as_str(), r.tag)) {
                     continue;
-                };
-                let path = t.path.map_or_else(|| own.clone(), |p| p.0);
-                let target = match t.fragment.filter(|f| !f.is_empty() && f != "top") {
-                    Some(frag) => format!("{path}#{frag}"),
-                    None => path,
+                }
+                let target = match simple_path(&r.url, &self.base_url) {
+                    // Most addresses are already plain site paths: no work to do.
+                    Some(p) => p.to_string(),
+                    None => {
+                        let Some(t) = resolve(&f.path, &r.url, &self.base_url) else {
+                            continue;
+                        };
+                        let path = t.path.map_or_else(|| own.clone(), |p| p.0);
+                        match t.fragment.filter(|f| !f.is_empty() && f != "top") {
+                            Some(frag) => format!("{path}#{frag}"),
+                            None => path,
+                        }
+                    }
                 };
                 let tag = TAGS.iter().position(|t| *t == r.tag).unwrap_or(0) as u8;
-                if seen.insert((target.clone(), r.url.clone(), tag)) {
-                    refs.push((target, r.url.clone(), tag));
-                }
+                refs.push((target, r.url.clone(), tag));
             }
             let mut ids: Vec<Box<str>> = scan.ids.into_iter().map(String::into_boxed_str).collect();
             ids.sort();
@@ -216,6 +222,20 @@ impl RefProblem {
             help,
         }
     }
+}
+
+/// `url` (or what follows the site's own base URL in it) when it is a plain absolute site
+/// path that needs no resolving: no dot segments, query, fragment or percent-encoding.
+fn simple_path<'a>(url: &'a str, base_url: &str) -> Option<&'a str> {
+    let path = url.strip_prefix(base_url).unwrap_or(url);
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains(['?', '#', '%', '\\'])
+        && !path.contains("/./")
+        && !path.contains("/../")
+        && !path.ends_with("/.")
+        && !path.ends_with("/..");
+    plain.then_some(path)
 }
 
 /// Whether `target` (`/path` or `/path#id`) exists in the build.
@@ -349,6 +369,27 @@ fn with_severity(d: Diagnostic, code: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_paths_skip_resolving() {
+        let base = "https://hub.example.org";
+        assert_eq!(simple_path("/about/", base), Some("/about/"));
+        assert_eq!(
+            simple_path("https://hub.example.org/ar/", base),
+            Some("/ar/")
+        );
+        for url in [
+            "/a/../b/",
+            "/a/?x",
+            "/a/#b",
+            "/%D9%85/",
+            "a/",
+            "//cdn.org/x",
+            "https://x.org/",
+        ] {
+            assert_eq!(simple_path(url, base), None, "{url}");
+        }
+    }
 
     #[test]
     fn interned_strings_come_back() {
