@@ -126,12 +126,16 @@ pub fn check(p: &PageScan) -> Vec<Finding> {
             );
             continue;
         }
+        // Vague phrases are short: longer text is never compared (nor lowercased).
+        if !english || text.len() > 24 {
+            continue;
+        }
         let key = text
             .trim_matches(|c: char| {
                 c.is_ascii_punctuation() || "…»›→".contains(c) || c.is_whitespace()
             })
             .to_lowercase();
-        if english && VAGUE.contains(&key.as_str()) {
+        if VAGUE.contains(&key.as_str()) {
             finding(
                 codes::VAGUE_LINK,
                 key.clone(),

@@ -135,10 +135,18 @@ impl Collector {
         if let Some((ids, refs, findings)) = page {
             let refs = refs
                 .into_iter()
-                .map(|(target, written, tag)| Ref {
-                    target: state.strings.id(&target),
-                    written: state.strings.id(&written),
-                    tag,
+                .map(|(target, written, tag)| {
+                    let target_id = state.strings.id(&target);
+                    Ref {
+                        target: target_id,
+                        // Usually written as it resolves: one lookup, not two.
+                        written: if written == target {
+                            target_id
+                        } else {
+                            state.strings.id(&written)
+                        },
+                        tag,
+                    }
                 })
                 .collect();
             state.pages.push(PageRecord {
