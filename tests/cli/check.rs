@@ -113,6 +113,28 @@ fn clean_fixture_gives_no_diagnostics() {
 }
 
 #[test]
+fn richer_fixtures_give_no_false_positives() {
+    // 3 languages with RTL, bundles, shortcodes, taxonomies, feeds and aliases: clean.
+    let run = check_json(&Site::new("i18n", &[]));
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+    // Boroughs with directories, category filter pages and JSON-LD: only the sample notices.
+    let run = check_json(&Site::new("boroughs", &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            if l.contains("\"code\":\"H024\"") {
+                "H024"
+            } else {
+                l
+            }
+        })
+        .collect();
+    assert_eq!(codes, ["H024", "H024"], "{}", run.stdout);
+}
+
+#[test]
 fn allow_in_front_matter_and_config_silences_codes() {
     let site = Site::new("minimal", &["lints"]);
     let page = std::fs::read_to_string(site.root().join("content/lints/index.md")).unwrap();
