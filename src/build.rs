@@ -1,5 +1,6 @@
 //! The pipeline as short functions: `load_site` (config → load → parse → model) and `build`
 //! (then render → write). Commands that only need the model (`translations`) stop halfway.
+//! `run` is `build` with the editorial lints of `hubgen check` and the accounting of files.
 //!
 //! Every stage up to the model runs to the end even when files are broken, so the editor sees
 //! every problem at once; nothing is written unless the whole site rendered.
@@ -8,11 +9,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::accounting::{Accounting, Inventory};
 use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Strings;
 use crate::model::Site;
-use crate::{i18n, load, model, parse, render, write};
+use crate::{i18n, lint, load, model, parse, render, write};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -81,6 +83,15 @@ impl Clock {
 
 /// config → load → parse → model. Every content problem is collected before giving up.
 pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded, Failure> {
+    load_counted(root, overrides, &mut Inventory::default())
+}
+
+/// `load_site`, noting in `inv` every file found and what became of it.
+fn load_counted(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    inv: &mut Inventory,
+) -> Result<Loaded, Failure> {
     let mut clock = Clock {
         start: Instant::now(),
         timings: Vec::new(),
@@ -88,10 +99,22 @@ pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded
     let config = config::load(root, overrides).map_err(Failure::Content)?;
     let (strings, mut ds) = i18n::load(&config);
     clock.lap("config");
-    let (loaded, load_ds) = load::walk(&config);
+    let (mut loaded, load_ds) = load::walk(&config);
     ds.extend(load_ds);
+    let (unused_ds, unused) = lint::unused_files(&loaded, &config.allow);
+    ds.extend(unused_ds);
+    inv.files = std::mem::take(&mut loaded.files);
+    inv.unused = unused;
     clock.lap("load");
     let (parsed, parse_ds) = parse::all(loaded.sources);
+    if !config.drafts {
+        inv.drafts = parsed
+            .docs
+            .iter()
+            .filter(|d| d.front.draft)
+            .map(|d| d.source.display.clone())
+            .collect();
+    }
     ds.extend(parse_ds);
     clock.lap("parse");
     let shortcodes = render::templates::shortcode_names(&config);
@@ -126,12 +149,44 @@ pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded
 
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    run(opts, false).result
+}
+
+/// What `run` produced: the build's result and the accounting of `content/`.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The site, or why there is none.
+    pub result: Result<BuildReport, Failure>,
+    /// What became of every file in `content/` (None when config.toml could not be read).
+    pub accounting: Option<Accounting>,
+}
+
+/// Runs the whole pipeline, with `hubgen check`'s lints when `lint` is true, and accounts
+/// for every file in `content/` whether or not it succeeds.
+pub fn run(opts: &BuildOptions, lint: bool) -> Outcome {
+    let mut inv = Inventory::default();
+    let result = build_counted(opts, lint, &mut inv);
+    let accounting = match &result {
+        // config.toml failed: content/ was never walked.
+        _ if inv.files.is_empty() => None,
+        Ok(report) => Some(Accounting::count(&inv, &report.warnings)),
+        Err(Failure::Content(ds)) => Some(Accounting::count(&inv, ds)),
+        Err(Failure::Env(_)) => None,
+    };
+    Outcome { result, accounting }
+}
+
+fn build_counted(
+    opts: &BuildOptions,
+    lint: bool,
+    inv: &mut Inventory,
+) -> Result<BuildReport, Failure> {
     let Loaded {
         site,
         strings,
         warnings: mut ds,
         timings,
-    } = load_site(&opts.root, &opts.overrides)?;
+    } = load_counted(&opts.root, &opts.overrides, inv)?;
     let mut clock = Clock {
         start: Instant::now(),
         timings,
@@ -148,7 +203,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     };
     // The first write error is kept; rendering finishes (it is cheap) and the build then fails.
     let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let collector = lint.then(|| lint::Collector::new(&site.config.base_url));
     let sink = |f: render::OutputFile| {
+        if let Some(c) = &collector {
+            c.add(&f);
+        }
         if let Some(s) = &staging
             && let Err(e) = s.put(&f)
             && let Ok(mut slot) = write_error.lock()
@@ -159,7 +218,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let files = match render::site(&site, Arc::new(strings), Arc::new(assets), &sink) {
         Ok(n) => n,
         Err(e) => {
-            ds.extend(e);
+            ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
             return Err(Failure::Content(ds));
         }
     };
@@ -167,6 +226,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         return Err(Failure::Env(e));
     }
     clock.lap("render+write");
+    if let Some(c) = collector {
+        ds.extend(c.finish(&site));
+        ds.extend(lint::model_lints(&site));
+        ds = lint::apply_allow(&site, ds);
+        clock.lap("lint");
+    }
+    // Before anything is swapped in: with --production, the warnings the site lists in
+    // `[check] production_errors` stop the build like any error.
+    if site.config.production {
+        ds.promote(&site.config.production_errors);
+    }
+    if ds.has_errors() {
+        return Err(Failure::Content(ds));
+    }
     let mut report = BuildReport {
         warnings: ds,
         documents,

@@ -2,14 +2,15 @@
 //!
 //! Exit codes: 0 ok, 1 content errors (all reported) or a failed write, 2 usage.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{BuildOptions, Failure, build};
+use crate::build::{BuildOptions, Failure};
 use crate::config::Overrides;
+use crate::diagnostics::Style;
 
 /// hubgen: builds London's mental-health campaign resource hub.
 #[derive(Debug, Parser)]
@@ -49,7 +50,8 @@ pub enum Command {
         #[arg(long)]
         production: bool,
     },
-    /// Check everything a build checks, and render in memory, without writing anything.
+    /// Check everything a build checks, render in memory and lint the result (links, anchors,
+    /// alt text, headings, link text, titles, descriptions), without writing anything.
     Check {
         /// Site options.
         #[command(flatten)]
@@ -57,6 +59,9 @@ pub enum Command {
         /// Report sample directory entries and entries due for review as errors.
         #[arg(long)]
         production: bool,
+        /// Output format: rustc-style text on stderr, or one JSON object per line on stdout.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
     },
     /// Show which pages are translated into which languages, and which translations are stale.
     Translations {
@@ -83,6 +88,16 @@ pub enum Command {
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
+}
+
+/// Output formats for `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style text for people, on stderr (coloured on a terminal unless NO_COLOR is set).
+    Human,
+    /// One JSON object per diagnostic and line, on stdout: file, line, column, code,
+    /// severity, message, help; sorted by file and position.
+    Json,
 }
 
 /// Output formats for reports.
@@ -113,13 +128,17 @@ where
             };
         }
     };
-    let (site, output, write, production) = match cli.command {
+    let (site, output, write, production, format) = match cli.command {
         Command::Build {
             site,
             output,
             production,
-        } => (site, output, true, production),
-        Command::Check { site, production } => (site, None, false, production),
+        } => (site, output, true, production, CheckFormat::Human),
+        Command::Check {
+            site,
+            production,
+            format,
+        } => (site, None, false, production, format),
         Command::Translations {
             site,
             format,
@@ -146,12 +165,29 @@ where
         write,
         background_cleanup: false,
     };
+    let style = Style::for_stream(std::io::stderr().is_terminal());
+    let outcome = crate::build::run(&opts, !write);
     let mut err = std::io::stderr().lock();
-    match build(&opts) {
+    // Diagnostics first (all of them), then the accounting line, then the outcome.
+    let diagnostics = match &outcome.result {
+        Ok(report) => Some(&report.warnings),
+        Err(Failure::Content(ds)) => Some(ds),
+        Err(Failure::Env(_)) => None,
+    };
+    if let Some(ds) = diagnostics {
+        if format == CheckFormat::Json {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(ds.render_json().as_bytes());
+        } else if !ds.is_empty() {
+            let _ = write!(err, "{}", ds.render_styled(style));
+        }
+    }
+    if let Some(a) = &outcome.accounting {
+        let _ = writeln!(err, "{}", a.line());
+    }
+    match outcome.result {
         Ok(report) => {
-            if !report.warnings.is_empty() {
-                let _ = write!(err, "{}", report.warnings.render());
-            }
             let timing: Vec<String> = report
                 .timings
                 .iter()
@@ -180,9 +216,12 @@ where
             }
             ExitCode::SUCCESS
         }
-        Err(Failure::Content(ds)) => {
-            let _ = write!(err, "{}", ds.render());
-            let _ = writeln!(err, "Nothing was written; the previous site is unchanged.");
+        Err(Failure::Content(_)) => {
+            let _ = if write {
+                writeln!(err, "Nothing was written; the previous site is unchanged.")
+            } else {
+                writeln!(err, "Check failed (check never writes anything).")
+            };
             ExitCode::from(1)
         }
         Err(Failure::Env(e)) => {

@@ -69,7 +69,19 @@ struct RawConfig {
     #[serde(default)]
     services: RawServices,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[check]`: lint codes silenced for the whole site.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    production_errors: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -121,6 +133,10 @@ pub struct Config {
     pub review_after_days: i64,
     /// Free-form `[extra]`, converted for templates.
     pub extra: serde_json::Value,
+    /// Lint codes silenced for the whole site (`[check] allow = ["H020"]`).
+    pub allow: Vec<String>,
+    /// Warning codes that are errors with `--production` (`[check] production_errors`).
+    pub production_errors: Vec<String>,
 }
 
 impl Config {
@@ -191,6 +207,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
         }
     };
     parse(root, &display, &text, overrides)
+        .map_err(|ds| ds.default_code(crate::lint::codes::CONFIG))
 }
 
 /// Validates config text (pure, for tests).
@@ -220,6 +237,8 @@ pub fn parse(
                     "feeds",
                     "menu",
                     "language",
+                    "services",
+                    "check",
                     "extra",
                 ],
             ));
@@ -278,6 +297,30 @@ pub fn parse(
             );
         }
     }
+    for code in &raw.check.allow {
+        if let Some(msg) = crate::lint::codes::allow_problem(code.get_ref()) {
+            ds.push(
+                Diagnostic::at(display, text, code.span(), msg).help(format!(
+                    "codes that may be allowed: {}",
+                    crate::lint::codes::allowable_list()
+                )),
+            );
+        }
+    }
+    for code in &raw.check.production_errors {
+        let c = code.get_ref();
+        if crate::lint::codes::find(c).is_none() {
+            ds.push(
+                Diagnostic::at(
+                    display,
+                    text,
+                    code.span(),
+                    format!("`{c}` in `production_errors` is not a hubgen code"),
+                )
+                .help("use codes from the table in the README, e.g. \"H020\""),
+            );
+        }
+    }
     let default_code = raw.default_language.get_ref().clone();
     let mut languages: Vec<Language> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
     match languages.iter().position(|l| l.code == default_code) {
@@ -322,6 +365,18 @@ pub fn parse(
         categories: raw.services.categories,
         review_after_days: raw.services.review_after_days.unwrap_or(365),
         extra: crate::parse::front_matter::toml_to_json(&toml::Value::Table(raw.extra)),
+        allow: raw
+            .check
+            .allow
+            .into_iter()
+            .map(|c| c.into_inner())
+            .collect(),
+        production_errors: raw
+            .check
+            .production_errors
+            .into_iter()
+            .map(|c| c.into_inner())
+            .collect(),
     })
 }
 
@@ -371,6 +426,26 @@ dir = "rtl"
         let d = e.sorted()[0].clone();
         assert_eq!((d.line, d.column), (2, 12));
         assert_eq!(d.message, "base_url has no http(s) scheme");
+    }
+
+    #[test]
+    fn check_allow_accepts_lint_codes_only() {
+        let base = format!("title = \"T\"\nbase_url = \"https://x.org\"\n{LANGS}");
+        let c = parse_str(&format!("{base}\n[check]\nallow = [\"H020\"]\n")).unwrap();
+        assert_eq!(c.allow, ["H020"]);
+        let e = parse_str(&format!(
+            "{base}\n[check]\nallow = [\"H999\", \"H003\"]\nproduction_errors = [\"X1\"]\n"
+        ))
+        .unwrap_err();
+        let messages: Vec<&str> = e.sorted().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`H999` in `allow` is not a hubgen code",
+                "`H003` cannot be allowed: front matter is missing, unclosed, not valid TOML, or has an unknown or wrong key",
+                "`X1` in `production_errors` is not a hubgen code",
+            ]
+        );
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// Stable code (`H012`) naming the rule, for `allow` lists and tools; see `crate::lint::codes`.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -50,6 +52,7 @@ impl Diagnostic {
             source_line: None,
             message: message.into(),
             help: None,
+            code: None,
         }
     }
 
@@ -75,6 +78,7 @@ impl Diagnostic {
             source_line: Some(pos.line_text.to_string()),
             message: message.into(),
             help: None,
+            code: None,
         }
     }
 
@@ -103,6 +107,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the rule this diagnostic reports (a code from `crate::lint::codes`).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
     /// Turns the diagnostic into a warning.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
@@ -121,31 +131,105 @@ impl Diagnostic {
 
     /// Renders rustc-style: headline, location arrow, source line, caret, help.
     pub fn render(&self) -> String {
+        self.render_styled(Style::Plain)
+    }
+
+    /// Renders rustc-style, with terminal colours when `style` asks for them.
+    pub fn render_styled(&self, style: Style) -> String {
         let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let (label, colour) = match self.severity {
+            Severity::Error => ("error", RED),
+            Severity::Warning => ("warning", YELLOW),
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let label = match self.code {
+            Some(code) => format!("{label}[{code}]"),
+            None => label.to_string(),
+        };
+        let paint = |text: &str, colour: &str| match style {
+            Style::Plain => text.to_string(),
+            Style::Colour => format!("{colour}{text}{RESET}"),
+        };
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(&label, colour),
+            paint(&format!(": {}", self.message), BOLD)
+        );
         let gutter = " ".repeat(self.line.to_string().len());
-        let _ = writeln!(out, "{gutter}--> {}", self.location());
+        let _ = writeln!(out, "{gutter}{} {}", paint("-->", BLUE), self.location());
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
-            let _ = writeln!(out, "{gutter} |");
-            let _ = writeln!(out, "{} | {}", self.line, src);
+            let bar = paint("|", BLUE);
+            let _ = writeln!(out, "{gutter} {bar}");
+            let _ = writeln!(out, "{} {bar} {}", paint(&self.line.to_string(), BLUE), src);
             if self.column > 0 {
                 let before: String = src.chars().take(self.column - 1).collect();
                 let marked: String = src.chars().skip(self.column - 1).take(self.width).collect();
                 let pad = " ".repeat(before.width());
                 let carets = "^".repeat(marked.width().max(1));
-                let _ = writeln!(out, "{gutter} | {pad}{carets}");
+                let _ = writeln!(out, "{gutter} {bar} {pad}{}", paint(&carets, colour));
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{gutter} = help: {help}");
+            let _ = writeln!(out, "{gutter} {} help: {help}", paint("=", BLUE));
         }
         out
     }
+
+    /// One JSON object for tools: file, line, column, code, severity, message, help.
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            file: String,
+            line: usize,
+            column: usize,
+            code: Option<&'a str>,
+            severity: &'a str,
+            message: &'a str,
+            help: Option<&'a str>,
+        }
+        let json = Json {
+            file: self.file.to_string_lossy().replace('\\', "/"),
+            line: self.line,
+            column: self.column,
+            code: self.code,
+            severity: match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: &self.message,
+            help: self.help.as_deref(),
+        };
+        serde_json::to_string(&json).unwrap_or_default()
+    }
 }
+
+/// Whether human output uses terminal colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Plain text (files, pipes, tests, `NO_COLOR`).
+    Plain,
+    /// ANSI colours, for a terminal.
+    Colour,
+}
+
+impl Style {
+    /// Colour only when the stream is a terminal and `NO_COLOR` is unset or empty
+    /// (<https://no-color.org>), so logs and editors' tools get plain text.
+    pub fn for_stream(is_terminal: bool) -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if is_terminal && !no_color {
+            Style::Colour
+        } else {
+            Style::Plain
+        }
+    }
+}
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;34m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
 
 /// Line and character column of a byte offset.
 struct Position<'a> {
@@ -225,12 +309,13 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
-    /// The diagnostics, sorted by file, position and message (stable across thread counts).
+    /// The diagnostics, sorted by file, position, code and message (stable across thread
+    /// counts).
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (&a.file, a.line, a.column, a.severity, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, b.code, &b.message))
         });
         v.dedup();
         v
@@ -241,12 +326,49 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// Sets `code` on every diagnostic that has none yet (a stage's default rule).
+    pub fn default_code(mut self, code: &'static str) -> Self {
+        for d in &mut self.items {
+            d.code.get_or_insert(code);
+        }
+        self
+    }
+
+    /// Turns warnings whose code is in `codes` into errors (`[check] production_errors`).
+    pub fn promote(&mut self, codes: &[String]) {
+        for d in &mut self.items {
+            if d.code.is_some_and(|c| codes.iter().any(|p| p == c)) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
+    /// Keeps only the diagnostics for which `keep` is true.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
+    /// Every diagnostic as one JSON object per line, in the sorted order.
+    pub fn render_json(&self) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.to_json());
+            out.push('\n');
+        }
+        out
+    }
+
     /// Every diagnostic rendered, then a one-line summary.
     pub fn render(&self) -> String {
+        self.render_styled(Style::Plain)
+    }
+
+    /// Every diagnostic rendered (coloured when `style` asks), then a one-line summary.
+    pub fn render_styled(&self, style: Style) -> String {
         let sorted = self.sorted();
         let mut out = String::new();
         for d in &sorted {
-            out.push_str(&d.render());
+            out.push_str(&d.render_styled(style));
             out.push('\n');
         }
         let files: std::collections::BTreeSet<&Path> =
@@ -304,6 +426,25 @@ mod tests {
         assert_eq!(
             d.render(),
             "error: unknown key `titel`\n --> c.md:2:1\n  |\n2 | titel = 1\n  | ^^^^^\n  = help: use `title`\n"
+        );
+    }
+
+    #[test]
+    fn code_in_headline_and_colour_only_when_asked() {
+        let d = Diagnostic::file_error("a.md", "broken")
+            .code("H012")
+            .warning();
+        assert_eq!(d.render(), "warning[H012]: broken\n --> a.md\n");
+        let coloured = d.render_styled(Style::Colour);
+        assert!(
+            coloured.starts_with("\x1b[1;33mwarning[H012]\x1b[0m"),
+            "{coloured:?}"
+        );
+        assert!(!d.render().contains('\x1b'));
+        assert_eq!(Style::for_stream(false), Style::Plain);
+        assert_eq!(
+            d.to_json(),
+            r#"{"file":"a.md","line":0,"column":0,"code":"H012","severity":"warning","message":"broken","help":null}"#
         );
     }
 

@@ -116,7 +116,10 @@ pub fn load(config: &Config) -> (Strings, Diagnostics) {
             }
         }
     }
-    (Strings { by_lang, default }, ds)
+    (
+        Strings { by_lang, default },
+        ds.default_code(crate::lint::codes::UI_STRINGS),
+    )
 }
 
 /// Fills `{name}` placeholders from `args`.

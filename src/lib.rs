@@ -4,16 +4,19 @@
 //! `config` → `load` → `parse` → `model` → `render` → `write`, driven by `build`.
 //! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
+//! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod accounting;
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod parse;

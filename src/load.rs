@@ -51,9 +51,24 @@ pub struct DataFile {
     pub text: String,
 }
 
+/// What kind of file the walk found, for the accounting summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.md`: a page or section.
+    Markdown,
+    /// `.toml`: hub data.
+    Data,
+    /// Anything else: copied as it is.
+    Asset,
+    /// Dotfiles and editor backups (`.#x`, `x~`, `x.swp`): never content, but counted.
+    Ignored,
+}
+
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// Every file under `content/` (read or not), as shown to editors, with its kind.
+    pub files: Vec<(PathBuf, FileKind)>,
     /// Markdown sources in sorted path order.
     pub sources: Vec<Source>,
     /// Files copied as they are.
@@ -82,10 +97,9 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
         );
         return (Loaded::default(), ds);
     }
-    let walker = WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    // Ignored folders are walked too (cheap), so that every file is accounted for.
+    let walker = WalkDir::new(&content).sort_by_file_name().into_iter();
+    let mut files = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -104,7 +118,16 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
         let Ok(rel_path) = entry.path().strip_prefix(&content) else {
             continue;
         };
+        if rel_path
+            .components()
+            .any(|c| is_ignored(c.as_os_str().to_string_lossy().as_ref()))
+        {
+            files.push((display_path(config, entry.path()), FileKind::Ignored));
+            continue;
+        }
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            // Counted (its error makes it a "file with errors" in the summary).
+            files.push((display_path(config, entry.path()), FileKind::Asset));
             ds.push(
                 Diagnostic::file_error(
                     display_path(config, entry.path()),
@@ -115,6 +138,14 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
             continue;
         };
         let abs = entry.path().to_path_buf();
+        let kind = if rel.ends_with(".md") {
+            FileKind::Markdown
+        } else if rel.ends_with(".toml") {
+            FileKind::Data
+        } else {
+            FileKind::Asset
+        };
+        files.push((display_path(config, &abs), kind));
         entries.push(if rel.ends_with(".md") {
             Entry::Markdown(abs, rel)
         } else if rel.ends_with(".toml") {
@@ -142,7 +173,10 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
             Entry::Asset(abs, rel) => Ok(Either::Asset(Asset { rel, abs })),
         })
         .collect();
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        files,
+        ..Loaded::default()
+    };
     for r in results {
         match r {
             Ok(Either::Source(s)) => loaded.sources.push(s),
@@ -154,7 +188,7 @@ pub fn walk(config: &Config) -> (Loaded, Diagnostics) {
             }
         }
     }
-    (loaded, ds)
+    (loaded, ds.default_code(crate::lint::codes::UNREADABLE))
 }
 
 enum Either {
@@ -198,7 +232,8 @@ fn read_source(config: &Config, abs: &Path, rel: String) -> Result<Source, Diagn
                 .help(format!(
                     "translations are named NAME.CODE.md with a configured code ({}); rename the file or add the language to config.toml",
                     codes.join(", ")
-                )));
+                ))
+                .code(crate::lint::codes::LANGUAGE_SUFFIX));
             }
             (base, suffix.to_string())
         }

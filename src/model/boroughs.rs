@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lint::codes;
 use crate::load::DataFile;
 use crate::model::{Doc, DocId};
 use crate::parse::services::{self, Directory, Rules};
@@ -70,7 +71,8 @@ pub fn collect(
         if !sections.contains_key(slug) {
             ds.push(
                 Diagnostic::file_error(&file.display, format!("services for a borough with no page: content/boroughs/{slug}/_index.md does not exist"))
-                    .help("create the borough's _index.md, or move this file into an existing borough's folder"),
+                    .help("create the borough's _index.md, or move this file into an existing borough's folder")
+                    .code(codes::ORPHAN_SERVICES),
             );
             continue;
         }
@@ -79,7 +81,7 @@ pub fn collect(
                 report_notices(config, file, &dir, ds);
                 directories.insert(slug, dir);
             }
-            Err(e) => ds.extend(e),
+            Err(e) => ds.extend(e.into_iter().map(|d| d.code(codes::SERVICES_DATA))),
         }
     }
     let mut out: Vec<Borough> = sections
@@ -108,7 +110,8 @@ fn report_notices(config: &Config, file: &DataFile, dir: &Directory, ds: &mut Di
             if s.sample || s.due_for_review {
                 ds.push(
                     Diagnostic::at_line(&file.display, &file.text, s.line, format!("`{}` {why}; a production build may not publish it", s.name))
-                        .help("replace sample entries with checked facts, and set last_verified when you check an entry"),
+                        .help("replace sample entries with checked facts, and set last_verified when you check an entry")
+                        .code(if s.sample { codes::SAMPLE_ENTRY } else { codes::DUE_FOR_REVIEW }),
                 );
             }
         }
@@ -142,6 +145,12 @@ fn report_notices(config: &Config, file: &DataFile, dir: &Directory, ds: &mut Di
                 "entries are due for review {} days after last_verified",
                 config.review_after_days
             ))
+            // One notice per file: it carries the sample code when there are samples at all.
+            .code(if samples > 0 {
+                codes::SAMPLE_ENTRY
+            } else {
+                codes::DUE_FOR_REVIEW
+            })
             .warning(),
         );
     }

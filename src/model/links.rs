@@ -56,7 +56,8 @@ pub fn resolve(
                     link.range.clone(),
                     format!("link to a page that does not exist: @/{}", link.target),
                 )
-                .help(help),
+                .help(help)
+                .code(crate::lint::codes::MISSING_PAGE),
             );
             out.push(String::new());
             continue;
@@ -92,7 +93,8 @@ pub fn resolve(
                             link.range.clone(),
                             format!("link to an anchor that does not exist: #{anchor}"),
                         )
-                        .help(help),
+                        .help(help)
+                        .code(crate::lint::codes::MISSING_ANCHOR),
                     );
                     out.push(target.path.clone());
                 }

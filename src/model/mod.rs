@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lint::codes;
 use crate::load::{Asset, DataFile};
 use crate::parse::ParsedDoc;
 use crate::parse::front_matter::SortBy;
@@ -118,6 +119,16 @@ impl Site {
     pub fn home(&self, lang: &str) -> Option<&Doc> {
         self.get("_index.md", lang)
     }
+}
+
+/// True for the data files in `content/` that the model reads (`helplines.toml` and each
+/// borough's `services.toml`); any other `.toml` there produces nothing and is reported.
+pub fn reads_data_file(rel: &str) -> bool {
+    rel == "helplines.toml"
+        || rel
+            .strip_prefix("boroughs/")
+            .and_then(|r| r.strip_suffix("/services.toml"))
+            .is_some_and(|slug| !slug.contains('/'))
 }
 
 /// Names of the taxonomies the hub files pages under.
@@ -269,7 +280,8 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), D
                             docs[other].parsed.source.display.display()
                         ),
                     )
-                    .help("an alias must be an old address that no page uses now; remove it"),
+                    .help("an alias must be an old address that no page uses now; remove it")
+                    .code(codes::ADDRESS_TAKEN),
                 );
             } else {
                 by_path.insert(path.clone(), d.id);
@@ -285,7 +297,7 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), D
         if file.rel == "helplines.toml" {
             match helplines::parse(file) {
                 Ok(h) => helplines = h,
-                Err(e) => ds.extend(e),
+                Err(e) => ds.extend(e.into_iter().map(|d| d.code(codes::SERVICES_DATA))),
             }
         }
     }
@@ -326,7 +338,8 @@ fn check_shortcodes(d: &Doc, known: &BTreeSet<String>, ds: &mut Diagnostics) {
                     "the shortcodes are: {}; or add templates/shortcodes/{}.html",
                     list.join(", "),
                     call.name
-                )),
+                ))
+                .code(codes::UNKNOWN_SHORTCODE),
             );
         }
     }
@@ -364,6 +377,7 @@ fn collision(p: &ParsedDoc, other: &ParsedDoc, path: &str) -> Diagnostic {
     let line = crate::parse::front_matter::key_line(text, "slug").unwrap_or(1);
     Diagnostic::at_line(&p.source.display, text, line, format!("address {path} is already used by {}", other.source.display.display()))
         .help("two files would be written to the same place; give one of them a different `slug` or file name")
+        .code(codes::ADDRESS_TAKEN)
 }
 
 /// Nearest ancestor section in the same language.
@@ -434,7 +448,8 @@ fn build_taxonomies(config: &Config, docs: &[Doc], ds: &mut Diagnostics) -> Vec<
                                 crate::parse::front_matter::key_line(text, name).unwrap_or(1),
                                 format!("{name} term `{term}` has no letters or digits"),
                             )
-                            .help("use words, e.g. topics = [\"money worries\"]"),
+                            .help("use words, e.g. topics = [\"money worries\"]")
+                            .code(codes::TAXONOMY_TERM),
                         );
                         continue;
                     }

@@ -71,6 +71,7 @@ pub fn check(config: &Config, docs: &[Doc], ds: &mut Diagnostics) {
                     ),
                 )
                 .help("remove translation_of, or restore the English page")
+                .code(crate::lint::codes::ORPHAN_TRANSLATION)
                 .warning(),
             );
             continue;
@@ -83,6 +84,7 @@ pub fn check(config: &Config, docs: &[Doc], ds: &mut Diagnostics) {
                         src.display.display(),
                         doc_hash(english)
                     ))
+                    .code(crate::lint::codes::STALE_TRANSLATION)
                     .warning(),
             );
         }

@@ -27,6 +27,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sort_by",
     "paginate_by",
     "page_template",
+    "allow",
 ];
 
 /// Keys only meaningful in a section's `_index.md`.
@@ -81,6 +82,8 @@ struct RawFrontMatter {
     sort_by: Option<SortBy>,
     paginate_by: Option<usize>,
     page_template: Option<String>,
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 /// A date as templates and feeds see it, converted from TOML's own datetime type.
@@ -127,6 +130,9 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     /// Template for the section's pages.
     pub page_template: Option<String>,
+    /// Lint codes silenced for this file (`allow = ["H020"]`); validated against
+    /// `crate::lint::codes`.
+    pub allow: Vec<String>,
 }
 
 /// A file split into front matter and body, with offsets into the original text.
@@ -247,6 +253,14 @@ pub fn parse(
                 .help("use words, e.g. slug = \"coping-with-stress\""),
         );
     }
+    for code in &raw.allow {
+        if let Some(msg) = crate::lint::codes::allow_problem(code) {
+            errors.push(key_diag("allow", msg).help(format!(
+                "codes that may be allowed: {}",
+                crate::lint::codes::allowable_list()
+            )));
+        }
+    }
     let date = convert_date(raw.date, "date", &key_diag, &mut errors);
     let updated = convert_date(raw.updated, "updated", &key_diag, &mut errors);
     if !errors.is_empty() {
@@ -269,6 +283,7 @@ pub fn parse(
         sort_by: raw.sort_by.unwrap_or_default(),
         paginate_by: raw.paginate_by,
         page_template: raw.page_template,
+        allow: raw.allow,
     })
 }
 

@@ -63,6 +63,8 @@ pub struct Structure {
     pub shortcodes: Vec<ShortcodeCall>,
     /// Raw HTML is present and must be sanitised.
     pub has_raw_html: bool,
+    /// Byte ranges (in the file) of images whose alt text is empty, for `hubgen check`.
+    pub images_without_alt: Vec<std::ops::Range<usize>>,
 }
 
 /// Schemes a link may use; anything else (javascript:, data:, vbscript:) is refused.
@@ -92,9 +94,12 @@ pub fn scan(
     let mut errors = Vec::new();
     let mut code_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut heading: Option<(u8, Option<String>, String)> = None;
+    // An open image: its range and alt text so far.
+    let mut image: Option<(std::ops::Range<usize>, String)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let at = |r: std::ops::Range<usize>| r.start + body_offset..r.end + body_offset;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let is_image = matches!(event, Event::Start(Tag::Image { .. }));
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level as u8, id.map(|i| i.to_string()), String::new()));
@@ -115,8 +120,18 @@ pub fn scan(
                     });
                 }
             }
+            Event::End(TagEnd::Image) => {
+                if let Some((r, alt)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    s.images_without_alt.push(r);
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
+                if is_image {
+                    image = Some((at(range.clone()), String::new()));
+                }
                 let url = dest_url.to_string();
                 if let Some(target) = url.strip_prefix("@/") {
                     let (path, anchor) = match target.split_once('#') {
@@ -131,7 +146,8 @@ pub fn scan(
                 } else if !is_safe_url(&url) {
                     errors.push(
                         Diagnostic::at(file, file_text, at(range.clone()), format!("link address `{url}` is not allowed"))
-                            .help("links may use http:, https:, mailto: or tel:, a site path, or @/path.md for a page of this site"),
+                            .help("links may use http:, https:, mailto: or tel:, a site path, or @/path.md for a page of this site")
+                            .code(crate::lint::codes::UNSAFE_LINK),
                     );
                 }
             }
@@ -145,6 +161,9 @@ pub fn scan(
             Event::Text(t) => {
                 if let Some((_, _, h)) = heading.as_mut() {
                     h.push_str(&t);
+                }
+                if let Some((_, alt)) = image.as_mut() {
+                    alt.push_str(&t);
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) => s.has_raw_html = true,
@@ -220,14 +239,16 @@ fn find_shortcodes(
                             start + body_offset..args_start + used + body_offset,
                             format!("shortcode `{name}` is not closed with `}}}}`"),
                         )
-                        .help(format!("write it as {{{{ {name}(...) }}}}")),
+                        .help(format!("write it as {{{{ {name}(...) }}}}"))
+                        .code(crate::lint::codes::SHORTCODE_SYNTAX),
                     );
                 }
             }
             Err((msg, at)) => {
                 errors.push(
                     Diagnostic::at(file, file_text, args_start + at + body_offset..args_start + at + 1 + body_offset, format!("bad argument to shortcode `{name}`: {msg}"))
-                        .help("arguments look like name=\"text\", count=3 or flag=true, separated by commas"),
+                        .help("arguments look like name=\"text\", count=3 or flag=true, separated by commas")
+                        .code(crate::lint::codes::SHORTCODE_SYNTAX),
                 );
             }
         }

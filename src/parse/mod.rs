@@ -38,8 +38,13 @@ impl ParsedDoc {
 /// Parses one source (pure apart from the source it owns).
 pub fn one(source: Source) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let file = source.display.clone();
-    let split = front_matter::split(&file, &source.text).map_err(|d| vec![d])?;
-    let front = front_matter::parse(&file, &source.text, &split, source.is_section);
+    let split = front_matter::split(&file, &source.text)
+        .map_err(|d| vec![d.code(crate::lint::codes::FRONT_MATTER)])?;
+    let front = front_matter::parse(&file, &source.text, &split, source.is_section).map_err(|e| {
+        e.into_iter()
+            .map(|d| d.code(crate::lint::codes::FRONT_MATTER))
+            .collect::<Vec<_>>()
+    });
     let (structure, mut errors) =
         markdown::scan(&file, &source.text, split.body, split.body_offset);
     let body_offset = split.body_offset;

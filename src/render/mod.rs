@@ -204,7 +204,8 @@ fn base_contexts(site: &Site, ds: &mut Diagnostics) -> HashMap<String, Context> 
                             )
                             .help(
                                 "menu paths look like @/campaigns/_index.md, relative to content/",
-                            ),
+                            )
+                            .code(crate::lint::codes::CONFIG),
                         );
                     }
                 }
@@ -277,7 +278,8 @@ impl<'a> Renderer<'a> {
                 .help(format!(
                     "use one of the theme's templates ({}) or add templates/{template}",
                     self.page_templates()
-                )),
+                ))
+                .code(crate::lint::codes::TEMPLATE),
             ]);
         }
         let mut taxonomies = Vec::new();
@@ -475,7 +477,8 @@ impl<'a> Renderer<'a> {
                     .help(format!(
                         "the shortcodes are: {}; or add templates/{name}",
                         known.join(", ")
-                    )),
+                    ))
+                    .code(crate::lint::codes::UNKNOWN_SHORTCODE),
                 );
                 continue;
             }
@@ -502,7 +505,8 @@ impl<'a> Renderer<'a> {
                         .help(format!(
                             "check its arguments; the template is {}",
                             inner.location()
-                        )),
+                        ))
+                        .code(crate::lint::codes::SHORTCODE_FAILED),
                     );
                 }
             }

@@ -29,6 +29,11 @@ impl Templates {
 
     /// Converts a Tera error to a diagnostic pointing into the template file.
     pub fn diagnostic(&self, e: &tera::Error, context: &str) -> Diagnostic {
+        self.diagnostic_uncoded(e, context)
+            .code(crate::lint::codes::TEMPLATE)
+    }
+
+    fn diagnostic_uncoded(&self, e: &tera::Error, context: &str) -> Diagnostic {
         match e.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
                 let name = r.filename();

@@ -59,11 +59,11 @@ fn builds_with_only_sample_notices() {
     let stderr = &hub().stderr;
     let warnings: Vec<&str> = stderr
         .lines()
-        .filter(|l| l.starts_with("warning: "))
+        .filter(|l| l.starts_with("warning"))
         .collect();
     for w in &warnings {
         assert!(
-            w.contains(" sample entries (shown with a label"),
+            w.starts_with("warning[H024]: ") && w.contains(" sample entries (shown with a label"),
             "unexpected warning: {w}\n{stderr}"
         );
     }
@@ -175,4 +175,34 @@ fn home_page_offers_campaigns_boroughs_and_languages() {
         27,
         "guidance in 27 languages by their own names"
     );
+}
+
+#[test]
+fn build_accounts_for_every_content_file() {
+    let stderr = &hub().stderr;
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("content/: "))
+        .unwrap_or_else(|| panic!("no accounting line:\n{stderr}"));
+    let found = walkdir::WalkDir::new(crate::support::repo().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    let (total, parts) = line["content/: ".len()..]
+        .split_once(" = ")
+        .expect("N files = …");
+    let first = |s: &str| -> usize {
+        s.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("number")
+    };
+    assert_eq!(first(total), found, "{line}");
+    assert_eq!(
+        parts.split(" + ").map(first).sum::<usize>(),
+        found,
+        "{line}"
+    );
+    assert!(parts.contains(" 0 with errors"), "{line}");
 }

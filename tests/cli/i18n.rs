@@ -200,7 +200,7 @@ fn translations_of_changed_english_are_reported_as_stale() {
     assert_eq!(run.code, 0);
     let err = crate::support::clean(&run.stderr, &site);
     assert!(
-        err.contains("warning: translation is out of date: content/guide/stress.md changed since it was translated\n --> content/guide/stress.ar.md:3:1\n"),
+        err.contains("warning[H026]: translation is out of date: content/guide/stress.md changed since it was translated\n --> content/guide/stress.ar.md:3:1\n"),
         "{err}"
     );
     assert!(

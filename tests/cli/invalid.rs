@@ -16,7 +16,7 @@ fn fails_with(case: &str, expected: &str) {
 fn impossible_date() {
     fails_with(
         "impossible-date",
-        r#"error: invalid TOML: invalid date, expected day between 01 and 28
+        r#"error[H003]: invalid TOML: invalid date, expected day between 01 and 28
  --> content/news/first.md:4:8
   |
 4 | date = 2026-02-30
@@ -24,6 +24,7 @@ fn impossible_date() {
   = help: write dates as YYYY-MM-DD, e.g. 2026-03-01, and check the day exists
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -33,7 +34,7 @@ Nothing was written; the previous site is unchanged.
 fn invalid_toml() {
     fails_with(
         "invalid-toml",
-        r#"error: invalid TOML: invalid basic string, expected `"`
+        r#"error[H003]: invalid TOML: invalid basic string, expected `"`
  --> content/about.md:2:15
   |
 2 | title = "About
@@ -41,6 +42,7 @@ fn invalid_toml() {
   = help: front matter is TOML: key = value, text in double quotes
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -50,28 +52,28 @@ Nothing was written; the previous site is unchanged.
 fn many_errors() {
     fails_with(
         "many-errors",
-        r#"error: unknown key `descripton`
+        r#"error[H003]: unknown key `descripton`
  --> content/about.md:3:1
   |
 3 | descripton = "Who we are."
   | ^^^^^^^^^^
-  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`
+  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
 
-error: invalid TOML: invalid date, expected day between 01 and 28
+error[H003]: invalid TOML: invalid date, expected day between 01 and 28
  --> content/news/first.md:3:8
   |
 3 | date = 2026-02-30
   |        ^^^^^^^^^^
   = help: write dates as YYYY-MM-DD, e.g. 2026-03-01, and check the day exists
 
-error: link to a page that does not exist: @/nothing.md
+error[H008]: link to a page that does not exist: @/nothing.md
  --> content/news/second.md:5:5
   |
 5 | See [nothing](@/nothing.md) and {{ nope() }}.
   |     ^^^^^^^^^^^^^^^^^^^^^^^
   = help: no file content/nothing.md exists; paths after @/ start from the content folder, e.g. @/campaigns/core-conversations.md
 
-error: unknown shortcode `nope`
+error[H006]: unknown shortcode `nope`
  --> content/news/second.md:5:33
   |
 5 | See [nothing](@/nothing.md) and {{ nope() }}.
@@ -79,6 +81,7 @@ error: unknown shortcode `nope`
   = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/nope.html
 
 4 errors, 0 warnings in 3 files
+content/: 5 files = 2 pages + 0 drafts skipped + 3 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -88,7 +91,7 @@ Nothing was written; the previous site is unchanged.
 fn missing_anchor() {
     fails_with(
         "missing-anchor",
-        r#"error: link to an anchor that does not exist: #who-are-we
+        r#"error[H009]: link to an anchor that does not exist: #who-are-we
  --> content/_index.md:6:13
   |
 6 | Hello. Read [about us](@/about.md#who-are-we).
@@ -96,6 +99,7 @@ fn missing_anchor() {
   = help: the headings of content/about.md have these anchors: #who-we-are, #what-we-do
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -105,7 +109,7 @@ Nothing was written; the previous site is unchanged.
 fn missing_link_target() {
     fails_with(
         "missing-link-target",
-        r#"error: link to a page that does not exist: @/news/third.md
+        r#"error[H008]: link to a page that does not exist: @/news/third.md
  --> content/news/second.md:7:16
   |
 7 | More news, see [the third](@/news/third.md).
@@ -113,6 +117,7 @@ fn missing_link_target() {
   = help: no file content/news/third.md exists; paths after @/ start from the content folder, e.g. @/campaigns/core-conversations.md
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -122,7 +127,7 @@ Nothing was written; the previous site is unchanged.
 fn missing_template() {
     fails_with(
         "missing-template",
-        r#"error: template `special.html` does not exist
+        r#"error[H011]: template `special.html` does not exist
  --> content/about.md:4:1
   |
 4 | template = "special.html"
@@ -130,6 +135,7 @@ fn missing_template() {
   = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, page.html, section.html, taxonomy_list.html, taxonomy_term.html, translations.html) or add templates/special.html
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -139,7 +145,7 @@ Nothing was written; the previous site is unchanged.
 fn slug_collision() {
     fails_with(
         "slug-collision",
-        r#"error: address /news/first/ is already used by content/news/first.md
+        r#"error[H010]: address /news/first/ is already used by content/news/first.md
  --> content/news/third.md:4:1
   |
 4 | slug = "first"
@@ -147,6 +153,7 @@ fn slug_collision() {
   = help: two files would be written to the same place; give one of them a different `slug` or file name
 
 1 error, 0 warnings in 1 file
+content/: 6 files = 5 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -156,7 +163,7 @@ Nothing was written; the previous site is unchanged.
 fn template_syntax_error() {
     fails_with(
         "template-syntax-error",
-        r#"error: template error: Found `}` but expected }}.
+        r#"error[H011]: template error: Found `}` but expected }}.
  --> templates/page.html:5:24
   |
 5 | <p>{{ page.description }</p>
@@ -164,6 +171,7 @@ fn template_syntax_error() {
   = help: fix the template; nothing was built
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 5 pages + 0 drafts skipped + 0 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -173,7 +181,7 @@ Nothing was written; the previous site is unchanged.
 fn unclosed_front_matter() {
     fails_with(
         "unclosed-front-matter",
-        r#"error: front matter is never closed
+        r#"error[H003]: front matter is never closed
  --> content/about.md:1:1
   |
 1 | +++
@@ -181,6 +189,7 @@ fn unclosed_front_matter() {
   = help: add a line `+++` after the last front-matter line
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -190,14 +199,15 @@ Nothing was written; the previous site is unchanged.
 fn unknown_key() {
     fails_with(
         "unknown-key",
-        r#"error: unknown key `descripton`
+        r#"error[H003]: unknown key `descripton`
  --> content/about.md:3:1
   |
 3 | descripton = "Who we are."
   | ^^^^^^^^^^
-  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`
+  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -207,11 +217,12 @@ Nothing was written; the previous site is unchanged.
 fn unknown_language_suffix() {
     fails_with(
         "unknown-language-suffix",
-        r#"error: unknown language suffix `xx` in the file name
+        r#"error[H002]: unknown language suffix `xx` in the file name
  --> content/about.xx.md
   = help: translations are named NAME.CODE.md with a configured code (en); rename the file or add the language to config.toml
 
 1 error, 0 warnings in 1 file
+content/: 6 files = 5 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -221,7 +232,7 @@ Nothing was written; the previous site is unchanged.
 fn unknown_shortcode() {
     fails_with(
         "unknown-shortcode",
-        r#"error: unknown shortcode `hotlines`
+        r#"error[H006]: unknown shortcode `hotlines`
  --> content/news/second.md:9:1
   |
 9 | {{ hotlines(area="london") }}
@@ -229,6 +240,7 @@ fn unknown_shortcode() {
   = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/hotlines.html
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -238,7 +250,7 @@ Nothing was written; the previous site is unchanged.
 fn unsafe_link() {
     fails_with(
         "unsafe-link",
-        r#"error: link address `javascript:alert(1)` is not allowed
+        r#"error[H004]: link address `javascript:alert(1)` is not allowed
  --> content/about.md:8:1
   |
 8 | [Tap here](javascript:alert(1)) for <span onclick="steal()">more</span>.
@@ -246,6 +258,7 @@ fn unsafe_link() {
   = help: links may use http:, https:, mailto: or tel:, a site path, or @/path.md for a page of this site
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -255,7 +268,7 @@ Nothing was written; the previous site is unchanged.
 fn wrong_type() {
     fails_with(
         "wrong-type",
-        r#"error: invalid TOML: invalid type: string "first", expected a whole number
+        r#"error[H003]: invalid TOML: invalid type: string "first", expected a whole number
  --> content/about.md:4:10
   |
 4 | weight = "first"
@@ -263,6 +276,7 @@ fn wrong_type() {
   = help: check the value's type: text needs quotes, numbers and true/false do not, lists use [ ]
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -275,7 +289,7 @@ fn invalid_utf8_names_line_and_column() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         clean(&run.stderr, &site),
-        "error: file is not valid UTF-8\n --> content/about.md:2:13\n  |\n2 | title = \"Caf\u{fffd}\"\n  |             ^\n  = help: save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")\n\n1 error, 0 warnings in 1 file\nNothing was written; the previous site is unchanged.\n"
+        "error[H001]: file is not valid UTF-8\n --> content/about.md:2:13\n  |\n2 | title = \"Caf\u{fffd}\"\n  |             ^\n  = help: save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")\n\n1 error, 0 warnings in 1 file\ncontent/: 5 files = 4 pages + 0 drafts skipped + 1 with errors\nNothing was written; the previous site is unchanged.\n"
     );
 }
 
@@ -305,11 +319,11 @@ fn empty_and_front_matter_less_files_are_errors() {
     assert_eq!(run.code, 1);
     let err = clean(&run.stderr, &site);
     assert!(
-        err.contains("error: file is empty\n --> content/empty.md\n"),
+        err.contains("error[H003]: file is empty\n --> content/empty.md\n"),
         "{err}"
     );
     assert!(
-        err.contains("error: missing front matter\n --> content/plain.md:1:1\n"),
+        err.contains("error[H003]: missing front matter\n --> content/plain.md:1:1\n"),
         "{err}"
     );
 }
@@ -345,7 +359,7 @@ fn fuzzed_front_matter_never_panics() {
             run.stderr
         );
         if run.code == 1 {
-            assert!(run.stderr.contains("error: "), "case {i}: {}", run.stderr);
+            assert!(run.stderr.contains("error[H"), "case {i}: {}", run.stderr);
         }
     }
 }
@@ -354,7 +368,7 @@ fn fuzzed_front_matter_never_panics() {
 fn missing_ui_string() {
     fails_with(
         "missing-ui-string",
-        r#"error: template error: no UI string `page_not_fund`: add it to translations/en.toml
+        r#"error[H011]: template error: no UI string `page_not_fund`: add it to translations/en.toml
  --> templates/404.html:3:8
   |
 3 | <h1>{{ t(key="page_not_fund") }}</h1>
@@ -362,6 +376,7 @@ fn missing_ui_string() {
   = help: while rendering 404.html
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 5 pages + 0 drafts skipped + 0 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );
@@ -371,7 +386,7 @@ Nothing was written; the previous site is unchanged.
 fn shortcode_bad_argument() {
     fails_with(
         "shortcode-bad-argument",
-        r#"error: shortcode `note` failed: `+` requires both operands to be numbers, found `string` and `i64`
+        r#"error[H007]: shortcode `note` failed: `+` requires both operands to be numbers, found `string` and `i64`
  --> content/news/second.md:7:1
   |
 7 | {{ note(text="Be kind", level="high") }}
@@ -379,6 +394,7 @@ fn shortcode_bad_argument() {
   = help: check its arguments; the template is templates/shortcodes/note.html:1:40
 
 1 error, 0 warnings in 1 file
+content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
 Nothing was written; the previous site is unchanged.
 "#,
     );

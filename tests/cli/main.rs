@@ -1,6 +1,7 @@
 //! Integration tests: the real `hubgen` binary on fixture sites in `tests/fixtures/`.
 
 mod build;
+mod check;
 mod hub;
 mod i18n;
 mod invalid;

@@ -20,7 +20,7 @@ fn fails_with(case: &str, expected: &str) {
 fn bad_date() {
     fails_with(
         "bad-date",
-        r#"error: invalid TOML: invalid date, expected day between 01 and 30
+        r#"error[H022]: invalid TOML: invalid date, expected day between 01 and 30
  --> content/boroughs/camden/services.toml:7:17
   |
 7 | last_verified = 2026-11-31
@@ -35,7 +35,7 @@ fn bad_date() {
 fn bad_email() {
     fails_with(
         "bad-email",
-        r#"error: `email`: `listening at example.org` is not an email address
+        r#"error[H022]: `email`: `listening at example.org` is not an email address
  --> content/boroughs/camden/services.toml:8:9
   |
 8 | email = "listening at example.org"
@@ -50,7 +50,7 @@ fn bad_email() {
 fn bad_phone() {
     fails_with(
         "bad-phone",
-        r#"error: `phone`: `020 794` is not a UK phone number
+        r#"error[H022]: `phone`: `020 794` is not a UK phone number
  --> content/boroughs/camden/services.toml:5:9
   |
 5 | phone = "020 794"
@@ -65,7 +65,7 @@ fn bad_phone() {
 fn bad_postcode() {
     fails_with(
         "bad-postcode",
-        r#"error: `postcode`: `NW1 AAB` is not a UK postcode
+        r#"error[H022]: `postcode`: `NW1 AAB` is not a UK postcode
  --> content/boroughs/camden/services.toml:8:12
   |
 8 | postcode = "NW1 AAB"
@@ -80,7 +80,7 @@ fn bad_postcode() {
 fn bad_url() {
     fails_with(
         "bad-url",
-        r#"error: `website`: `example.org/camden` is not an http(s) address
+        r#"error[H022]: `website`: `example.org/camden` is not an http(s) address
  --> content/boroughs/camden/services.toml:8:11
   |
 8 | website = "example.org/camden"
@@ -95,7 +95,7 @@ fn bad_url() {
 fn missing_field() {
     fails_with(
         "missing-field",
-        r#"error: [[service]] entry has no `description`
+        r#"error[H022]: [[service]] entry has no `description`
  --> content/boroughs/camden/services.toml:1:1
   |
 1 | [[service]]
@@ -110,7 +110,7 @@ fn missing_field() {
 fn real_looking_sample() {
     fails_with(
         "real-looking-sample",
-        r#"error: `phone`: a sample entry must use a drama number
+        r#"error[H022]: `phone`: a sample entry must use a drama number
  --> content/boroughs/camden/services.toml:5:9
   |
 5 | phone = "020 7123 4567"
@@ -125,7 +125,7 @@ fn real_looking_sample() {
 fn unknown_category() {
     fails_with(
         "unknown-category",
-        r#"error: `category`: unknown category `mental health`
+        r#"error[H022]: `category`: unknown category `mental health`
  --> content/boroughs/camden/services.toml:3:12
   |
 3 | category = "mental health"
@@ -140,7 +140,7 @@ fn unknown_category() {
 fn unknown_language() {
     fails_with(
         "unknown-language",
-        r#"error: `languages`: unknown language code `klingon`
+        r#"error[H022]: `languages`: unknown language code `klingon`
  --> content/boroughs/camden/services.toml:8:13
   |
 8 | languages = ["en", "klingon"]
@@ -259,8 +259,8 @@ fn shortcode_with_unknown_borough_or_category_is_an_error() {
     let run = site.build();
     assert_eq!(run.code, 1);
     let err = clean(&run.stderr, &site);
-    assert!(err.contains("error: shortcode `services` failed: no borough `hackny`; the boroughs are camden, hackney\n --> content/food.md:6:1\n"), "{err}");
-    assert!(err.contains("error: shortcode `services` failed: unknown category `fud`; the categories are mental-health, money-and-debt, food\n --> content/food.md:8:1\n"), "{err}");
+    assert!(err.contains("error[H007]: shortcode `services` failed: no borough `hackny`; the boroughs are camden, hackney\n --> content/food.md:6:1\n"), "{err}");
+    assert!(err.contains("error[H007]: shortcode `services` failed: unknown category `fud`; the categories are mental-health, money-and-debt, food\n --> content/food.md:8:1\n"), "{err}");
 }
 
 #[test]
@@ -273,25 +273,39 @@ fn production_refuses_samples_and_overdue_entries_listing_all() {
     );
     assert_eq!(run.code, 1);
     let err = clean(&run.stderr, &site);
-    for (file, line, name, why) in [
+    for (file, line, name, why, code) in [
         (
             "camden",
             1,
             "Camden Listening Room (sample)",
             "is sample data",
+            "H024",
         ),
         (
             "hackney",
             1,
             "Hackney wellbeing team (sample)",
             "is sample data",
+            "H024",
         ),
-        ("hackney", 8, "Hackney Food Club (sample)", "is sample data"),
-        ("hackney", 21, "Hackney Money Help", "is due for review"),
+        (
+            "hackney",
+            8,
+            "Hackney Food Club (sample)",
+            "is sample data",
+            "H024",
+        ),
+        (
+            "hackney",
+            21,
+            "Hackney Money Help",
+            "is due for review",
+            "H023",
+        ),
     ] {
         let pad = " ".repeat(line.to_string().len());
         let expected = format!(
-            "error: `{name}` {why}; a production build may not publish it\n{pad}--> content/boroughs/{file}/services.toml:{line}:1\n"
+            "error[{code}]: `{name}` {why}; a production build may not publish it\n{pad}--> content/boroughs/{file}/services.toml:{line}:1\n"
         );
         assert!(err.contains(&expected), "missing:\n{expected}\nin:\n{err}");
     }
