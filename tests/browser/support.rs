@@ -470,7 +470,18 @@ impl Visit {
             x: at["x"].as_f64().expect("x"),
             y: at["y"].as_f64().expect("y"),
         };
+        let before = self.tab.get_url();
         self.tab.click_point(point).expect("click");
+        // The click only starts the navigation: wait until the address changes, then for the
+        // new page to load, so nothing is asked of the page being left.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.tab.get_url() == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "clicking {selector} did not navigate away from {before}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
         self.tab.wait_until_navigated().expect("navigates");
     }
 
