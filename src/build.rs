@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub write: bool,
     /// Delete the previous output on a background thread (for `serve`, which keeps running).
     pub background_cleanup: bool,
+    /// The manifest of the site already in the output folder (serve's rebuilds): only changed
+    /// files are written, in place. None writes a fresh folder and swaps it in.
+    pub previous: Option<Arc<write::Manifest>>,
 }
 
 /// Why a build did not produce a site.
@@ -53,6 +56,8 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Where the site went (None for `check`).
     pub output: Option<PathBuf>,
+    /// What is on disk now, and how much of it this build wrote (None for `check`).
+    pub written: Option<write::WriteReport>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -197,10 +202,17 @@ fn build_counted(
         .output
         .clone()
         .unwrap_or_else(|| site.config.root.join("public"));
-    let staging = match opts.write {
-        true => Some(write::Staging::new(&output, site.config.minify).map_err(Failure::Env)?),
-        false => None,
-    };
+    let staging = match (opts.write, &opts.previous) {
+        (false, _) => None,
+        (true, None) => Some(write::Staging::new(&output, site.config.minify)),
+        (true, Some(previous)) => Some(write::Staging::updating(
+            &output,
+            site.config.minify,
+            previous.clone(),
+        )),
+    }
+    .transpose()
+    .map_err(Failure::Env)?;
     // The first write error is kept; rendering finishes (it is cheap) and the build then fails.
     let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let collector = lint.then(|| lint::Collector::new(&site.config.base_url));
@@ -246,6 +258,7 @@ fn build_counted(
         files,
         bytes: 0,
         output: None,
+        written: None,
         timings: Vec::new(),
     };
     if let Some(staging) = staging {
@@ -254,6 +267,7 @@ fn build_counted(
             .map_err(Failure::Env)?;
         report.bytes = w.bytes;
         report.output = Some(output);
+        report.written = Some(w);
         clock.lap("swap");
     }
     report.timings = clock.timings;

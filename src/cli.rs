@@ -164,6 +164,7 @@ where
         },
         write,
         background_cleanup: false,
+        previous: None,
     };
     let style = Style::for_stream(std::io::stderr().is_terminal());
     let outcome = crate::build::run(&opts, !write);

@@ -3,17 +3,29 @@
 //!
 //! The output folder carries a marker file; a non-empty folder without it is never replaced,
 //! so pointing `--output` at someone's documents cannot delete them.
+//!
+//! `serve` rebuilds in update mode: given the manifest (path → content hash) of the site on
+//! disk, only files whose bytes changed are staged, and only after the whole site rendered are
+//! they renamed into place and vanished files deleted. Each file is replaced atomically, the
+//! result is the same tree a clean build writes, and a save that changes one page rewrites a
+//! handful of files instead of the whole site.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
+use sha2::{Digest as _, Sha256};
 
 use crate::render::{Content, OutputFile};
 
 /// Name of the file that marks a folder as hubgen's output.
 pub const MARKER: &str = ".hubgen-output";
+
+/// Every file of a written site (relative path with `/`) and the SHA-256 of its bytes.
+pub type Manifest = HashMap<String, [u8; 32]>;
 
 /// What was written.
 #[derive(Debug, Default, Clone)]
@@ -22,6 +34,12 @@ pub struct WriteReport {
     pub files: usize,
     /// Total bytes.
     pub bytes: u64,
+    /// Files whose bytes were written (all of them, unless updating).
+    pub written: usize,
+    /// Files deleted because the site no longer has them (updating only).
+    pub removed: usize,
+    /// The site now on disk, for the next update.
+    pub manifest: Arc<Manifest>,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -73,6 +91,11 @@ pub struct Staging {
     minify: bool,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// The site on disk when updating in place; None for a fresh folder swapped in whole.
+    previous: Option<Arc<Manifest>>,
+    produced: Mutex<Manifest>,
+    /// Relative paths staged for renaming into place (updating only).
+    staged: Mutex<Vec<String>>,
 }
 
 impl Staging {
@@ -95,16 +118,30 @@ impl Staging {
             minify,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            previous: None,
+            produced: Mutex::new(Manifest::new()),
+            staged: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Like `new`, but `finish` updates `output` in place: `previous` must describe what is
+    /// on disk there (the manifest of the build that wrote it). Falls back to a fresh folder
+    /// when `output` does not hold a site.
+    pub fn updating(
+        output: &Path,
+        minify: bool,
+        previous: Arc<Manifest>,
+    ) -> anyhow::Result<Staging> {
+        let mut staging = Staging::new(output, minify)?;
+        if output.join(MARKER).is_file() {
+            staging.previous = Some(previous);
+        }
+        Ok(staging)
     }
 
     /// Writes one file (minifying HTML when asked). Safe to call from many threads.
     pub fn put(&self, f: &OutputFile) -> anyhow::Result<()> {
         let dest = self.dir.path().join(safe_relative(&f.path)?);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         let bytes: std::borrow::Cow<[u8]> = match &f.content {
             Content::Html(h) if self.minify => minify(h).into(),
             Content::Html(h) => h.as_bytes().into(),
@@ -113,10 +150,28 @@ impl Staging {
                 .with_context(|| format!("cannot read {}", src.display()))?
                 .into(),
         };
-        std::fs::write(&dest, &bytes)
-            .with_context(|| format!("cannot write {}", dest.display()))?;
+        let hash: [u8; 32] = Sha256::digest(&bytes).into();
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.produced
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(f.path.clone(), hash);
+        if let Some(previous) = &self.previous {
+            if previous.get(&f.path) == Some(&hash) {
+                return Ok(());
+            }
+            self.staged
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(f.path.clone());
+        }
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&dest, &bytes)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
         Ok(())
     }
 
@@ -124,15 +179,25 @@ impl Staging {
     /// site is deleted on another thread (serve: the reload need not wait for thousands of
     /// unlinks); otherwise before returning.
     pub fn finish(self, output: &Path, background: bool) -> anyhow::Result<WriteReport> {
+        let produced = Arc::new(std::mem::take(
+            &mut *self.produced.lock().unwrap_or_else(PoisonError::into_inner),
+        ));
+        if let Some(previous) = self.previous.clone() {
+            return self.finish_update(output, &previous, produced);
+        }
         let marker = self.dir.path().join(MARKER);
         std::fs::write(
             &marker,
             "This folder is written by hubgen; it is replaced whole on every build.\n",
         )
         .with_context(|| format!("cannot write {}", marker.display()))?;
+        let files = self.files.load(Ordering::Relaxed);
         let report = WriteReport {
-            files: self.files.load(Ordering::Relaxed),
+            files,
             bytes: self.bytes.load(Ordering::Relaxed),
+            written: files,
+            removed: 0,
+            manifest: produced,
         };
         let old = swap(self.dir, output)?;
         if background {
@@ -141,6 +206,65 @@ impl Staging {
             drop(old);
         }
         Ok(report)
+    }
+}
+
+impl Staging {
+    /// Update mode's finish: delete what the site no longer has (first, so a file that became
+    /// a folder has room), then rename each changed file into place.
+    fn finish_update(
+        self,
+        output: &Path,
+        previous: &Manifest,
+        produced: Arc<Manifest>,
+    ) -> anyhow::Result<WriteReport> {
+        let mut gone: Vec<&String> = previous
+            .keys()
+            .filter(|p| !produced.contains_key(*p))
+            .collect();
+        gone.sort();
+        for rel in &gone {
+            let path = output.join(safe_relative(rel)?);
+            match std::fs::remove_file(&path) {
+                Ok(()) => remove_empty_parents(output, &path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+                }
+            }
+        }
+        let mut staged =
+            std::mem::take(&mut *self.staged.lock().unwrap_or_else(PoisonError::into_inner));
+        staged.sort();
+        for rel in &staged {
+            let rel_path = safe_relative(rel)?;
+            let (from, to) = (self.dir.path().join(rel_path), output.join(rel_path));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::rename(&from, &to)
+                .with_context(|| format!("cannot move {} into place", to.display()))?;
+        }
+        Ok(WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: staged.len(),
+            removed: gone.len(),
+            manifest: produced,
+        })
+    }
+}
+
+/// Removes the folders above a deleted file that it left empty, up to `root`, as a clean build
+/// would not have them.
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 

@@ -40,4 +40,22 @@
     source.close();
     location.reload();
   });
+  // Only stylesheets changed: fetch this page again for their new fingerprinted addresses
+  // and swap them in place, keeping the scroll position and anything typed.
+  source.addEventListener("css", function () {
+    fetch(location.href, { cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        var next = fresh.querySelectorAll('link[rel="stylesheet"]');
+        var now = document.querySelectorAll('link[rel="stylesheet"]');
+        if (next.length !== now.length) throw new Error("stylesheets added or removed");
+        for (var i = 0; i < now.length; i++) {
+          if (now[i].getAttribute("href") !== next[i].getAttribute("href")) {
+            now[i].setAttribute("href", next[i].getAttribute("href"));
+          }
+        }
+      })
+      .catch(function () { location.reload(); });
+  });
 })();

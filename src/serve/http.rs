@@ -333,8 +333,14 @@ fn events(req: Request, ctx: &Ctx) {
             Some(v) => format!("event: reload\ndata: {v}\n\n"),
             None => match ctx.state.wait_for_build(seen, ctx.ping_every) {
                 Wait::Built(v) => {
+                    // Only a page one build behind may just swap stylesheets; one that missed
+                    // a build in between reloads.
+                    let kind = match v == seen + 1 && ctx.state.is_css_only(v) {
+                        true => "css",
+                        false => "reload",
+                    };
                     seen = v;
-                    format!("event: reload\ndata: {v}\n\n")
+                    format!("event: {kind}\ndata: {v}\n\n")
                 }
                 Wait::TimedOut => ": ping\n\n".to_string(),
                 Wait::Stopping => return,

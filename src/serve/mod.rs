@@ -110,7 +110,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     // Any other override keeps its default (a preview is never a production build). The
     // update is needed whenever `Overrides` has fields beyond these two.
     #[allow(clippy::needless_update)]
-    let build_opts = BuildOptions {
+    let mut build_opts = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
         overrides: Overrides {
@@ -120,6 +120,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
         },
         write: true,
         background_cleanup: true,
+        previous: None,
     };
     let state = Arc::new(State::new());
     {
@@ -146,7 +147,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     };
 
     // 3. First build (a failure is reported and served as an overlay, not fatal).
-    rebuild(&build_opts, &state, None);
+    rebuild(&mut build_opts, &state, None);
     if state.is_stopping() {
         eprintln!("Stopped.");
         return Ok(ExitCode::SUCCESS);
@@ -167,7 +168,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     match &mut watcher {
         Some(w) => {
             while let Some(batch) = w.next_batch(&state) {
-                rebuild(&build_opts, &state, Some(&batch));
+                rebuild(&mut build_opts, &state, Some(&batch));
             }
         }
         None => while !state.sleep_unless_stopping(Duration::from_secs(3600)) {},
@@ -181,11 +182,21 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Runs one full build, reports it on the terminal, and records the outcome for the browser.
-fn rebuild(opts: &BuildOptions, state: &State, batch: Option<&watch::Batch>) {
+/// Runs one build, reports it on the terminal, and records the outcome for the browser.
+///
+/// Every rebuild renders the whole site (so nothing can go stale), but after the first it
+/// writes only the files whose bytes changed, in place: `opts.previous` carries the manifest of
+/// what is on disk. Anything unexpected drops it, and the next build writes a fresh folder.
+fn rebuild(opts: &mut BuildOptions, state: &State, batch: Option<&watch::Batch>) {
     let started = Instant::now();
     // The build should never panic; if it does, keep serving the last good site and say so.
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| build(opts)));
+    opts.previous = match &result {
+        Ok(Ok(report)) => report.written.as_ref().map(|w| w.manifest.clone()),
+        // Content errors leave the output untouched, so its manifest still holds.
+        Ok(Err(Failure::Content(_))) => opts.previous.take(),
+        _ => None,
+    };
     let ms = started.elapsed().as_millis();
     let what = match batch {
         Some(b) => format!("Rebuilt after {} changed", b.describe(&opts.root)),
@@ -197,9 +208,15 @@ fn rebuild(opts: &BuildOptions, state: &State, batch: Option<&watch::Batch>) {
             if !report.warnings.is_empty() {
                 let _ = write!(err, "{}", report.warnings.render());
             }
+            let changed = match &report.written {
+                Some(w) if w.written < w.files => {
+                    format!(" ({} written, {} removed)", w.written, w.removed)
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 err,
-                "{what}: {} pages, {} files in {ms} ms",
+                "{what}: {} pages, {} files{changed} in {ms} ms",
                 report.documents, report.files
             );
             None
@@ -231,7 +248,8 @@ fn rebuild(opts: &BuildOptions, state: &State, batch: Option<&watch::Batch>) {
         }
     };
     drop(err);
-    state.finish_build(failure);
+    let css_only = batch.is_some_and(watch::Batch::is_css_only);
+    state.finish_build(failure, css_only);
 }
 
 #[cfg(test)]

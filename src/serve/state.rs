@@ -32,6 +32,9 @@ struct Inner {
     failure: Option<Arc<BuildFailure>>,
     /// Set once by Ctrl-C (or SIGTERM); every loop checks it and winds down.
     stopping: bool,
+    /// The latest build changed only stylesheets (and the links to them): a page that saw the
+    /// build before it can swap its stylesheets instead of reloading.
+    css_only: bool,
 }
 
 /// What a thread waiting for the next build saw.
@@ -58,12 +61,21 @@ impl State {
     }
 
     /// Records a finished build (`None` = success) and wakes every waiting event stream.
-    pub fn finish_build(&self, failure: Option<BuildFailure>) -> u64 {
+    /// `css_only` says the build changed nothing but stylesheets.
+    pub fn finish_build(&self, failure: Option<BuildFailure>, css_only: bool) -> u64 {
         let mut inner = self.lock();
         inner.version += 1;
+        // A failure, or clearing one, changes what every page shows: that needs a reload.
+        inner.css_only = css_only && failure.is_none() && inner.failure.is_none();
         inner.failure = failure.map(Arc::new);
         self.changed.notify_all();
         inner.version
+    }
+
+    /// True when the build numbered `version` is the latest and changed only stylesheets.
+    pub fn is_css_only(&self, version: u64) -> bool {
+        let inner = self.lock();
+        inner.version == version && inner.css_only
     }
 
     /// The current version and failure, for one response.
@@ -124,10 +136,10 @@ mod tests {
             std::thread::spawn(move || state.wait_for_build(0, Duration::from_secs(10)))
         };
         std::thread::sleep(Duration::from_millis(20));
-        state.finish_build(Some(BuildFailure::Env("disk full".into())));
+        state.finish_build(Some(BuildFailure::Env("disk full".into())), false);
         assert_eq!(waiter.join().unwrap(), Wait::Built(1));
         assert!(state.snapshot().1.is_some());
-        state.finish_build(None);
+        state.finish_build(None, false);
         assert_eq!(state.snapshot(), (2, None));
     }
 

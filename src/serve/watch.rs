@@ -107,6 +107,17 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// True when every change is a stylesheet among the static files: the pages' words are
+    /// untouched, so open tabs can swap stylesheets instead of reloading.
+    pub fn is_css_only(&self) -> bool {
+        !self.rescan
+            && !self.changes.is_empty()
+            && self
+                .changes
+                .iter()
+                .all(|(p, k)| *k == ChangeKind::Static && p.extension().is_some_and(|e| e == "css"))
+    }
+
     /// A short description for the terminal: `content/a.md`, or `content/a.md and 2 more`.
     /// Paths that no longer exist (an editor's temporary file, renamed over the real one) are
     /// left out when something else changed.
@@ -272,6 +283,29 @@ fn watch_error(path: &Path, e: notify::Error) -> anyhow::Error {
 mod tests {
     use super::*;
     use ChangeKind::*;
+
+    #[test]
+    fn only_stylesheet_changes_are_css_only() {
+        let batch = |changes: &[(&str, ChangeKind)], rescan| Batch {
+            changes: changes
+                .iter()
+                .map(|(p, k)| (PathBuf::from(p), *k))
+                .collect(),
+            rescan,
+        };
+        assert!(batch(&[("themes/hub/static/style.css", Static)], false).is_css_only());
+        assert!(batch(&[("static/a.css", Static), ("static/b.css", Static)], false).is_css_only());
+        assert!(!batch(&[("static/logo.svg", Static)], false).is_css_only());
+        assert!(
+            !batch(
+                &[("static/a.css", Static), ("content/a.md", Content)],
+                false
+            )
+            .is_css_only()
+        );
+        assert!(!batch(&[("static/a.css", Static)], true).is_css_only());
+        assert!(!batch(&[], false).is_css_only());
+    }
 
     #[test]
     fn classifies_sources_and_ignores_the_rest() {

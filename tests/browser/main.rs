@@ -6,6 +6,7 @@
 
 mod a11y;
 mod html;
+mod live_reload;
 mod nojs;
 mod privacy;
 mod rtl;
