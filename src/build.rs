@@ -5,6 +5,8 @@
 //! every problem at once; nothing is written unless the whole site rendered.
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Strings;
 use crate::model::Site;
-use crate::{i18n, load, model, parse, render, write};
+use crate::{i18n, load, model, parse, render, search, write};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -156,8 +158,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             slot.get_or_insert(e);
         }
     };
-    let files = match render::site(&site, Arc::new(strings), Arc::new(assets), &sink) {
-        Ok(n) => n,
+    // The index comes first: each search page must name its language's manifest, whose file
+    // name is the hash of its contents. Languages are indexed in parallel.
+    let mut index = search::build(&site);
+    let manifests = index.manifests();
+    let mut index_files = 0;
+    for lang in &mut index.langs {
+        let files = std::mem::take(&mut lang.files);
+        index_files += files.len();
+        files.into_par_iter().for_each(sink);
+    }
+    clock.lap("search");
+    let files = match render::site(
+        &site,
+        Arc::new(strings),
+        Arc::new(assets),
+        &manifests,
+        &sink,
+    ) {
+        Ok(n) => n + index_files,
         Err(e) => {
             ds.extend(e);
             return Err(Failure::Content(ds));

@@ -60,10 +60,13 @@ pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 /// Renders everything, handing each file to `sink` as it is made; returns how many files were
 /// made, or every problem found. Files are streamed so a big site never sits in memory whole;
 /// a caller that sees an error throws the files away.
+/// `search` holds each language's search manifest URL (see `crate::search`); a language
+/// without one gets no search page.
 pub fn site(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
+    search: &HashMap<String, String>,
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostics> {
     let urls: HashMap<(String, String), String> = site
@@ -102,7 +105,7 @@ pub fn site(
         },
     )?;
     let mut ds = Diagnostics::new();
-    let bases = base_contexts(site, &mut ds);
+    let bases = base_contexts(site, search, &mut ds);
     if ds.has_errors() {
         return Err(ds);
     }
@@ -128,6 +131,7 @@ pub fn site(
         .chain(rayon::iter::once(
             r.translations_page().map(|f| vec![f]).map_err(|e| vec![e]),
         ))
+        .chain(rayon::iter::once(r.search_pages(search)))
         .filter_map(|res| match res {
             Ok(files) => {
                 emit(files);
@@ -169,10 +173,21 @@ pub fn site(
 }
 
 /// Per-language values every template gets.
-fn base_contexts(site: &Site, ds: &mut Diagnostics) -> HashMap<String, Context> {
+fn base_contexts(
+    site: &Site,
+    search: &HashMap<String, String>,
+    ds: &mut Diagnostics,
+) -> HashMap<String, Context> {
     let mut out = HashMap::new();
     for lang in &site.config.languages {
         let mut ctx = Context::new();
+        // The header's search form posts (GET) to this language's search page.
+        if search.contains_key(&lang.code) {
+            ctx.insert(
+                "search_path",
+                &format!("{}/search/", site.config.lang_prefix(&lang.code)),
+            );
+        }
         ctx.insert("lang", &LangView::of(lang));
         ctx.insert("lang_code", &lang.code);
         ctx.insert("config", &ConfigView::of(&site.config));
