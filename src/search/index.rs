@@ -8,8 +8,10 @@
 //!   A shard's `first` in the manifest is the shortest prefix that separates it from the shard
 //!   before, so the client finds a term's shard by binary search, and all the terms starting
 //!   with a typed prefix in a contiguous run of shards.
-//! - postings: flat `[page delta, block, score, …]` sorted by page then block; `score` is the
-//!   BM25 contribution of the term to that block ×10, rounded. Or, when the term belongs to
+//! - postings: flat `[page delta, block mask, score, …]` in page order; `score` is the BM25
+//!   contribution of the term to that page ×10, rounded; bit `b` of the mask says the term
+//!   occurs in block `b` (0 = title and intro, then one per heading; blocks past 30 share
+//!   bit 31), which is how results link to the heading a match is under. Or, when the term belongs to
 //!   the same stem group as an earlier term of the same shard, just that term (a string):
 //!   `worries` → `"worried"`. This is how stemming reaches queries without a stemmer in the
 //!   client: every form of a word that occurs on the site carries the postings of its whole
@@ -17,29 +19,36 @@
 //! - `m.<hash>.json`: metadata of `per` consecutive pages, `[{u,t,c,b:[[anchor,heading,excerpt]…]}]`.
 //!   The client fetches only the chunks of the results it shows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::extract::{Entry, entries};
-use super::tokenize::{group_key, stemmer, tokenize};
+use super::tokenize::{fold_word, group_key, nfc, runs, stemmer};
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
 
-/// Field weights (BM25F-style: a word in a title counts as five in the body).
-const TITLE: u32 = 5;
-const HEADING: u32 = 3;
-const BODY: u32 = 1;
+/// Fields, for BM25F: each field's term frequency is normalised by that field's length, then
+/// weighted (a word in the title counts as five in the body), so a long page whose title
+/// names the subject is not beaten by a short entry that mentions it once.
+const TITLE: usize = 0;
+const HEADING: usize = 1;
+const BODY: usize = 2;
+const WEIGHTS: [f64; 3] = [5.0, 3.0, 1.0];
 /// BM25 parameters (the usual ones).
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// A shard is closed once it passes this many bytes (one very common term may exceed it alone).
-const SHARD_BYTES: usize = 8 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
 /// Pages per metadata chunk.
-const PER_CHUNK: usize = 8;
-/// Characters of block text kept for the excerpt.
-const EXCERPT_CHARS: usize = 220;
+const PER_CHUNK: usize = 4;
+/// Characters of text kept for the excerpt of the intro and of each later block (the
+/// metadata of the results shown is most of what a query downloads).
+const INTRO_CHARS: usize = 200;
+const BLOCK_CHARS: usize = 100;
 
 /// What one language's index produced.
 #[derive(Debug)]
@@ -80,73 +89,177 @@ enum Postings<'a> {
     Same(&'a str),
 }
 
-/// Builds the index of `lang`.
+/// Strings numbered in order of first sight (terms and groups share one table).
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(s.to_string(), id);
+        self.names.push(s.to_string());
+        id
+    }
+}
+
+/// What the index needs of a word run: the group ids its block counts go to.
+#[derive(Clone, Copy)]
+struct Folded {
+    group: u32,
+    alt: Option<u32>,
+}
+
+/// Shared between the threads: the string table and which term belongs to which group.
+#[derive(Default)]
+struct Shared {
+    strings: Interner,
+    vocab: BTreeSet<(u32, u32)>,
+}
+
+/// Per group: block mask and term frequency in each field.
+type Counts = (u32, [u32; 3]);
+/// One entry's counts by group (sorted by group) and its length in each field.
+type Counted = (Vec<(u32, Counts)>, [u32; 3]);
+
+/// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
+fn block_bit(b: usize) -> u32 {
+    1 << b.min(31)
+}
+
+/// Tokenises one entry; each distinct word run is folded and stemmed once per chunk of
+/// entries (`cache`), so the cost per token is a hash lookup.
+fn count(
+    e: &Entry,
+    lang: &str,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    cache: &mut HashMap<String, Option<Folded>>,
+    shared: &Mutex<Shared>,
+) -> Counted {
+    let mut counts: HashMap<u32, Counts> = HashMap::new();
+    let mut len = [0u32; 3];
+    for (b, block) in e.blocks.iter().enumerate() {
+        let bit = block_bit(b);
+        let mut fields: Vec<(&str, usize)> = vec![(&block.heading, HEADING), (&block.text, BODY)];
+        if b == 0 {
+            fields.push((&e.title, TITLE));
+            // A service is found by its borough too ("food Hackney").
+            if e.url.contains("#svc-") {
+                fields.push((&e.context, BODY));
+            }
+        }
+        for (text, field) in fields {
+            let text = nfc(text);
+            runs(&text, |run| {
+                let folded = match cache.get(run) {
+                    Some(f) => *f,
+                    None => {
+                        let f = fold_word(run, lang).map(|tok| {
+                            let key = group_key(&tok, stemmer);
+                            // A poisoned lock only means another thread panicked; the
+                            // table itself is still consistent.
+                            let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
+                            let term = sh.strings.id(&tok.term);
+                            let group = sh.strings.id(&key);
+                            sh.vocab.insert((term, group));
+                            let alt = tok.alt.as_ref().map(|a| {
+                                let a = sh.strings.id(a);
+                                sh.vocab.insert((a, a));
+                                a
+                            });
+                            Folded { group, alt }
+                        });
+                        cache.insert(run.to_string(), f);
+                        f
+                    }
+                };
+                if let Some(f) = folded {
+                    len[field] += 1;
+                    for g in std::iter::once(f.group).chain(f.alt) {
+                        let c = counts.entry(g).or_default();
+                        c.0 |= bit;
+                        c.1[field] += 1;
+                    }
+                }
+            });
+        }
+    }
+    let mut list: Vec<(u32, Counts)> = counts.into_iter().collect();
+    list.sort_unstable_by_key(|&(g, _)| g);
+    (list, len)
+}
+
+/// Builds the index of `lang`. Entries are tokenised in parallel chunks, so a site in one
+/// language uses every core too; the result does not depend on how the work was split.
 pub fn build(site: &Site, lang: &str) -> LangIndex {
     let entries = entries(site, lang);
     let stemmer = stemmer(lang);
-    // group → block (page, block) → weighted term frequency
-    let mut groups: BTreeMap<String, BTreeMap<(u32, u32), u32>> = BTreeMap::new();
-    // surface term → the groups it stands for
-    let mut vocab: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut lengths: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-    for (p, e) in entries.iter().enumerate() {
-        for (b, block) in e.blocks.iter().enumerate() {
-            let at = (p as u32, b as u32);
-            let mut fields: Vec<(&str, u32)> = vec![(&block.heading, HEADING), (&block.text, BODY)];
-            if b == 0 {
-                fields.push((&e.title, TITLE));
-                // A service is found by its borough too ("food Hackney").
-                if e.url.contains("#svc-") {
-                    fields.push((&e.context, BODY));
-                }
-            }
-            let mut len = 0;
-            for (text, weight) in fields {
-                for tok in tokenize(text, lang) {
-                    len += weight;
-                    let key = group_key(&tok, stemmer.as_ref());
-                    *groups
-                        .entry(key.clone())
-                        .or_default()
-                        .entry(at)
-                        .or_default() += weight;
-                    vocab.entry(tok.term.clone()).or_default().insert(key);
-                    if let Some(alt) = tok.alt {
-                        *groups
-                            .entry(alt.clone())
-                            .or_default()
-                            .entry(at)
-                            .or_default() += weight;
-                        vocab.entry(alt.clone()).or_default().insert(alt);
-                    }
-                }
-            }
-            lengths.insert(at, len.max(1));
-        }
-    }
-    let n = lengths.len().max(1) as f64;
-    let avgdl = lengths.values().map(|&l| f64::from(l)).sum::<f64>() / n;
-    let scored: BTreeMap<&str, Vec<(u32, u32, u32)>> = groups
-        .iter()
-        .map(|(g, blocks)| {
-            let df = blocks.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let list = blocks
-                .iter()
-                .map(|(&(p, b), &tf)| {
-                    let tf = f64::from(tf);
-                    let dl = f64::from(lengths.get(&(p, b)).copied().unwrap_or(1));
-                    let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avgdl));
-                    (p, b, ((s * 10.0).round() as u32).max(1))
-                })
-                .collect();
-            (g.as_str(), list)
+    let shared = Mutex::new(Shared::default());
+    let chunk = entries
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    let counted: Vec<Counted> = entries
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut cache = HashMap::new();
+            part.iter()
+                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared))
+                .collect::<Vec<_>>()
         })
         .collect();
-
+    let Shared { strings, vocab } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    // group → postings (page, counts), in page order
+    let mut groups: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); strings.names.len()];
+    let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(counted.len());
+    for (p, (list, len)) in counted.into_iter().enumerate() {
+        for (g, c) in list {
+            groups[g as usize].push((p as u32, c));
+        }
+        lengths.push(len);
+    }
+    let n = lengths.len().max(1) as f64;
+    let mut avg = [0f64; 3];
+    for (f, a) in avg.iter_mut().enumerate() {
+        *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
+    }
+    let scored: Vec<Vec<(u32, u32, u32)>> = groups
+        .par_iter()
+        .map(|list| {
+            let df = list.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            list.iter()
+                .map(|&(p, (mask, tf))| {
+                    let len = lengths[p as usize];
+                    let tf: f64 = (0..3)
+                        .map(|f| {
+                            let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
+                            WEIGHTS[f] * f64::from(tf[f]) / norm
+                        })
+                        .sum();
+                    let s = idf * tf * (K1 + 1.0) / (tf + K1);
+                    (p, mask, ((s * 10.0).round() as u32).max(1))
+                })
+                .collect()
+        })
+        .collect();
+    // term → its groups, terms in code-point order
+    let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (t, g) in vocab {
+        by_term
+            .entry(strings.names[t as usize].as_str())
+            .or_default()
+            .push(g);
+    }
+    let terms = by_term.len();
     let dir = format!("search/{lang}");
     let mut files = Vec::new();
-    let shards = write_shards(&vocab, &scored, &dir, &mut files);
+    let shards = write_shards(&by_term, &scored, &dir, &mut files);
     let mut meta = Vec::new();
     for chunk in entries.chunks(PER_CHUNK) {
         let pages: Vec<PageMeta> = chunk.iter().map(page_meta).collect();
@@ -165,7 +278,7 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         manifest_url: format!("/{dir}/manifest.{hash}.json"),
         files,
         pages: entries.len(),
-        terms: vocab.len(),
+        terms,
     }
 }
 
@@ -176,8 +289,10 @@ fn page_meta(e: &Entry) -> PageMeta<'_> {
         c: &e.context,
         b: e.blocks
             .iter()
-            .map(|b| {
-                let excerpt = match b.text.char_indices().nth(EXCERPT_CHARS) {
+            .enumerate()
+            .map(|(i, b)| {
+                let keep = if i == 0 { INTRO_CHARS } else { BLOCK_CHARS };
+                let excerpt = match b.text.char_indices().nth(keep) {
                     Some((i, _)) => format!("{}…", &b.text[..i]),
                     None => b.text.clone(),
                 };
@@ -188,9 +303,9 @@ fn page_meta(e: &Entry) -> PageMeta<'_> {
 }
 
 /// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
-fn write_shards(
-    vocab: &BTreeMap<String, BTreeSet<String>>,
-    scored: &BTreeMap<&str, Vec<(u32, u32, u32)>>,
+fn write_shards<'a>(
+    vocab: &'a BTreeMap<&'a str, Vec<u32>>,
+    scored: &[Vec<(u32, u32, u32)>],
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
@@ -198,11 +313,11 @@ fn write_shards(
     let mut current: Vec<(&str, Postings)> = Vec::new();
     let mut size = 0;
     // group set → first term of the current shard holding its postings
-    let mut seen: BTreeMap<&BTreeSet<String>, &str> = BTreeMap::new();
+    let mut seen: HashMap<&[u32], &str> = HashMap::new();
     let mut prev_last: Option<&str> = None;
     let mut first: Option<&str> = None;
-    for (term, groups) in vocab {
-        let postings = match seen.get(groups) {
+    for (&term, groups) in vocab {
+        let postings = match seen.get(groups.as_slice()) {
             Some(&same) => Postings::Same(same),
             None => {
                 seen.insert(groups, term);
@@ -258,19 +373,29 @@ fn separator(prev: Option<&str>, first: &str) -> String {
     first.to_string()
 }
 
-/// Postings of the union of `groups` (max score per block), delta-encoded.
-fn encode(groups: &BTreeSet<String>, scored: &BTreeMap<&str, Vec<(u32, u32, u32)>>) -> Vec<u32> {
-    let mut merged: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-    for g in groups {
-        for &(p, b, s) in scored.get(g.as_str()).into_iter().flatten() {
-            let slot = merged.entry((p, b)).or_default();
-            *slot = (*slot).max(s);
+/// Postings of the union of `groups` (blocks or-ed, best score per page), delta-encoded.
+fn encode(groups: &[u32], scored: &[Vec<(u32, u32, u32)>]) -> Vec<u32> {
+    if let [g] = groups {
+        // One group (nearly every word): its postings are already in page order.
+        let list = scored.get(*g as usize).map_or(&[][..], Vec::as_slice);
+        return delta(list.iter().copied());
+    }
+    let mut merged: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for &g in groups {
+        for &(p, mask, s) in scored.get(g as usize).into_iter().flatten() {
+            let slot = merged.entry(p).or_default();
+            slot.0 |= mask;
+            slot.1 = slot.1.max(s);
         }
     }
-    let mut out = Vec::with_capacity(merged.len() * 3);
+    delta(merged.into_iter().map(|(p, (m, s))| (p, m, s)))
+}
+
+fn delta(list: impl Iterator<Item = (u32, u32, u32)>) -> Vec<u32> {
+    let mut out = Vec::new();
     let mut last = 0;
-    for ((p, b), s) in merged {
-        out.extend([p - last, b, s]);
+    for (p, mask, s) in list {
+        out.extend([p - last, mask, s]);
         last = p;
     }
     out

@@ -33,8 +33,12 @@ impl SearchIndex {
     }
 }
 
-/// Builds the index of every language, in parallel; same model, same bytes.
+/// Builds the index of every language, in parallel; same model, same bytes. Nothing when
+/// the site turned search off (`search = false` in config.toml).
 pub fn build(site: &Site) -> SearchIndex {
+    if !site.config.search {
+        return SearchIndex::default();
+    }
     let langs = site
         .config
         .languages

@@ -24,8 +24,10 @@
 //! 5. Han, Hiragana and Katakana runs become overlapping bigrams (a lone character stays a
 //!    unigram); apostrophes, hyphens and all other punctuation separate words.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// One token of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
 }
 
@@ -143,7 +148,19 @@ fn fold_latin(word: &str) -> String {
 }
 
 /// Rules 1–4 for one word run; `None` when nothing searchable is left.
-fn fold_word(run: &str, lang: &str) -> Option<Token> {
+pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
+    if run.is_ascii() {
+        // Nothing to fold but case: the common case, kept cheap.
+        let term = run.to_ascii_lowercase();
+        if !term.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        return Some(Token {
+            lower: term.clone(),
+            term,
+            alt: None,
+        });
+    }
     let mut lower = String::with_capacity(run.len());
     for c in run.chars() {
         lower.extend(c.to_lowercase());
@@ -179,47 +196,69 @@ fn fold_word(run: &str, lang: &str) -> Option<Token> {
     Some(Token { term, alt, lower })
 }
 
-/// Splits `text` into tokens (rule 5 and the word runs of rules 1–4), in order.
-pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
-    let text: String = text.nfc().collect();
-    let mut out = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+/// `text` in NFC, borrowed when it already is (content is normalised when read).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// Calls `f` with each word run of `text` (which must be NFC) before folding, in order: the
+/// unit `fold_word` works on. CJK runs give their bigrams (rule 5).
+pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut it = text.char_indices().peekable();
+    let end_of = |it: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+        it.peek().map_or(text.len(), |&(j, _)| j)
+    };
+    while let Some(&(start, c)) = it.peek() {
         if is_cjk(c) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
+            let mut starts = Vec::new();
+            while let Some(&(j, d)) = it.peek() {
+                if !is_cjk(d) {
+                    break;
+                }
+                starts.push(j);
+                it.next();
             }
-            let run = &chars[start..i];
-            if run.len() == 1 {
-                out.extend(fold_word(&run[0].to_string(), lang));
+            starts.push(end_of(&mut it));
+            if starts.len() == 2 {
+                f(&text[starts[0]..starts[1]]);
             } else {
-                for pair in run.windows(2) {
-                    out.extend(fold_word(&pair.iter().collect::<String>(), lang));
+                for w in starts.windows(3) {
+                    f(&text[w[0]..w[2]]);
                 }
             }
         } else if is_word_char(c) {
-            let start = i;
-            while i < chars.len() {
-                let d = chars[i];
-                let joiner = (d == ZWNJ || d == ZWJ)
-                    && chars
-                        .get(i + 1)
-                        .is_some_and(|&n| is_word_char(n) && !is_cjk(n));
-                if (is_word_char(d) && !is_cjk(d)) || joiner {
-                    i += 1;
+            it.next();
+            while let Some(&(j, d)) = it.peek() {
+                let keep = if d == ZWNJ || d == ZWJ {
+                    // A joiner stays only between two letters of the word.
+                    text[j + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| is_word_char(n) && !is_cjk(n))
                 } else {
+                    is_word_char(d) && !is_cjk(d)
+                };
+                if !keep {
                     break;
                 }
+                it.next();
             }
-            let run: String = chars[start..i].iter().collect();
-            out.extend(fold_word(&run, lang));
+            f(&text[start..end_of(&mut it)]);
         } else {
-            i += 1;
+            it.next();
         }
     }
+}
+
+/// Splits `text` into tokens (rule 5 and the word runs of rules 1–4), in order.
+pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
+    let text = nfc(text);
+    let mut out = Vec::new();
+    runs(&text, |run| out.extend(fold_word(run, lang)));
     out
 }
 

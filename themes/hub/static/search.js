@@ -176,8 +176,9 @@
   function startsWith(s, p) { return s.length >= p.length && s.slice(0, p.length) === p; }
   function cpLength(s) { return Array.from(s).length; }
 
-  var SHOW = 20;      // results shown
-  var CONSIDER = 40;  // results whose metadata is fetched to find exact phrases
+  // Results shown. Their metadata is fetched (and checked for the exact phrase, which moves
+  // a result up among these); the rest are counted, not shown.
+  var SHOW = 10;
 
   // `fetchJson(url)` returns a promise of parsed JSON (window.fetch, or files in tests).
   function createSearch(manifestUrl, lang, fetchJson) {
@@ -259,7 +260,7 @@
     }
 
     function rank(m, terms, prefix, found) {
-      var pages = new Map(); // page -> {blocks: Map(block -> score), best: [per term], mask}
+      var pages = new Map(); // page -> {best score per term, block mask per term}
       var words = new Set(terms);
       found.forEach(function (list, ti) {
         var seen = new Set();
@@ -275,39 +276,24 @@
           var page = 0;
           for (var k = 0; k + 2 < postings.length; k += 3) {
             page += postings[k];
-            var block = postings[k + 1];
-            var score = postings[k + 2] * (exact ? 1 : 0.7);
             var p = pages.get(page);
             if (!p) {
-              p = { page: page, blocks: new Map(), perTerm: new Map(), mask: 0 };
+              p = { page: page, best: new Array(terms.length).fill(0), masks: new Array(terms.length).fill(0) };
               pages.set(page, p);
             }
-            var key = ti + ':' + block;
-            var prev = p.perTerm.get(key) || 0;
-            if (score > prev) {
-              p.perTerm.set(key, score);
-              p.blocks.set(block, (p.blocks.get(block) || 0) + score - prev);
-            }
-            p.mask |= 1 << ti;
+            var score = postings[k + 2] * (exact ? 1 : 0.7);
+            if (score > p.best[ti]) p.best[ti] = score;
+            p.masks[ti] |= postings[k + 1];
           }
         });
       });
-      var full = (1 << terms.length) - 1;
       var list = [];
       pages.forEach(function (p) {
-        var best = new Array(terms.length).fill(0);
-        p.perTerm.forEach(function (s, key) {
-          var ti = +key.split(':')[0];
-          if (s > best[ti]) best[ti] = s;
-        });
-        var maxBlock = 0;
-        var allBlocks = 0;
-        p.blocks.forEach(function (s) { allBlocks += s; if (s > maxBlock) maxBlock = s; });
-        // Each term's best block, plus a bonus for the terms meeting in one block and a
-        // smaller one for a page that keeps coming back to them (it is about them).
-        p.score = best.reduce(function (a, b) { return a + b; }, 0) + 0.5 * maxBlock +
-          0.2 * (allBlocks - maxBlock);
-        p.all = p.mask === full;
+        p.all = p.best.every(function (s) { return s > 0; });
+        p.score = p.best.reduce(function (a, b) { return a + b; }, 0);
+        // Blocks holding every word: the words meet under one heading.
+        p.together = p.masks.reduce(function (a, b) { return a & b; }, -1);
+        if (p.all && terms.length > 1 && p.together) p.score *= 1.25;
         list.push(p);
       });
       var order = function (a, b) {
@@ -315,7 +301,7 @@
           b.score - a.score || a.page - b.page;
       };
       list.sort(order);
-      var top = list.slice(0, CONSIDER);
+      var top = list.slice(0, SHOW);
       return Promise.all(top.map(function (p) { return meta(m, p.page); })).then(function (metas) {
         top.forEach(function (p, i) {
           p.meta = metas[i];
@@ -327,7 +313,7 @@
           prefix: prefix,
           words: words,
           total: list.length,
-          results: top.slice(0, SHOW).map(function (p) { return present(p); })
+          results: top.map(function (p) { return present(p); })
         };
       });
     }
@@ -348,22 +334,24 @@
       });
     }
 
+    // Blocks of a mask, in page order (bit 31 stands for every block past 30: not linkable).
+    function blocksOf(mask) {
+      var out = [];
+      for (var b = 0; b < 31; b++) if (mask & (1 << b)) out.push(b);
+      return out;
+    }
+
     function present(p) {
-      var blocks = [];
-      p.blocks.forEach(function (s, b) { blocks.push([b, s]); });
-      blocks.sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; });
       var m = p.meta;
-      var main = blocks.some(function (b) { return b[0] === 0; }) || !blocks.length ? 0 : blocks[0][0];
-      var url = m.u;
-      var subs = blocks
-        .filter(function (b) { return b[0] > 0 && m.b[b[0]] && m.b[b[0]][0]; })
+      var any = p.masks.reduce(function (a, b) { return a | b; }, 0);
+      var main = blocksOf(p.together || any)[0] || 0;
+      var base = m.u.split('#')[0];
+      var subs = blocksOf(p.together).concat(blocksOf(any & ~p.together))
+        .filter(function (b) { return b > 0 && m.b[b] && m.b[b][0]; })
         .slice(0, 3)
-        .map(function (b) {
-          var blk = m.b[b[0]];
-          return { url: url.split('#')[0] + '#' + blk[0], heading: blk[1], excerpt: blk[2] };
-        });
+        .map(function (b) { return { url: base + '#' + m.b[b][0], heading: m.b[b][1], excerpt: m.b[b][2] }; });
       return {
-        page: p.page, url: url, title: m.t, context: m.c, score: p.score, all: p.all,
+        page: p.page, url: m.u, title: m.t, context: m.c, score: p.score, all: p.all,
         phrase: p.phrase, excerpt: (m.b[main] || m.b[0] || ['', '', ''])[2], subs: subs
       };
     }
