@@ -6,6 +6,7 @@
 //! output, such as a services list, is indexed from the data it comes from instead).
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::model::{Doc, Site};
 use crate::parse::markdown::options;
@@ -38,7 +39,7 @@ pub struct Entry {
 pub fn entries(site: &Site, lang: &str) -> Vec<Entry> {
     let mut out: Vec<Entry> = site
         .docs
-        .iter()
+        .par_iter()
         .filter(|d| d.lang() == lang)
         .map(|d| doc_entry(site, d))
         .collect();
@@ -151,8 +152,6 @@ fn blocks(d: &Doc) -> Vec<Block> {
             _ => {}
         }
     }
-    for b in &mut out {
-        b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
+
     out
 }

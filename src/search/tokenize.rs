@@ -206,23 +206,35 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
 }
 
 /// Calls `f` with each word run of `text` (which must be NFC) before folding, in order: the
-/// unit `fold_word` works on. CJK runs give their bigrams (rule 5).
+/// unit `fold_word` works on. CJK runs give their bigrams (rule 5). ASCII is scanned byte by
+/// byte (most of the hub's text, and all of its markup-free English), everything else by char.
 pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    let mut it = text.char_indices().peekable();
-    let end_of = |it: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
-        it.peek().map_or(text.len(), |&(j, _)| j)
-    };
-    while let Some(&(start, c)) = it.peek() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                let end = word_end(text, i);
+                f(&text[i..end]);
+                i = end;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let c = char_at(text, i);
         if is_cjk(c) {
             let mut starts = Vec::new();
-            while let Some(&(j, d)) = it.peek() {
+            while i < bytes.len() {
+                let d = char_at(text, i);
                 if !is_cjk(d) {
                     break;
                 }
-                starts.push(j);
-                it.next();
+                starts.push(i);
+                i += d.len_utf8();
             }
-            starts.push(end_of(&mut it));
+            starts.push(i);
             if starts.len() == 2 {
                 f(&text[starts[0]..starts[1]]);
             } else {
@@ -231,26 +243,42 @@ pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
                 }
             }
         } else if is_word_char(c) {
-            it.next();
-            while let Some(&(j, d)) = it.peek() {
-                let keep = if d == ZWNJ || d == ZWJ {
-                    // A joiner stays only between two letters of the word.
-                    text[j + d.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|n| is_word_char(n) && !is_cjk(n))
-                } else {
-                    is_word_char(d) && !is_cjk(d)
-                };
-                if !keep {
-                    break;
-                }
-                it.next();
-            }
-            f(&text[start..end_of(&mut it)]);
+            let end = word_end(text, i);
+            f(&text[i..end]);
+            i = end;
         } else {
-            it.next();
+            i += c.len_utf8();
         }
+    }
+}
+
+/// The character starting at byte `i` (a char boundary).
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+/// Where the word run that starts at `i` (a word character, not CJK) ends.
+fn word_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i].is_ascii() {
+            return i;
+        }
+        let d = char_at(text, i);
+        let keep = if d == ZWNJ || d == ZWJ {
+            // A joiner stays only between two letters of the word.
+            let n = char_at(text, i + d.len_utf8());
+            is_word_char(n) && !is_cjk(n)
+        } else {
+            is_word_char(d) && !is_cjk(d)
+        };
+        if !keep {
+            return i;
+        }
+        i += d.len_utf8();
     }
 }
 
