@@ -64,7 +64,7 @@ if (cmd === 'vectors') {
       }
       times.sort((x, y) => x - y);
       const index = fetched.reduce((n, f) => n + f[1], 0);
-      out.push({ q: q.q, total: first.total, files: fetched.length, index_bytes: index,
+      out.push({ q: q.q, total: first.total, files: fetched.length, fetched: fetched.map((f) => f[0]), index_bytes: index,
         with_client: index + client, cold_ms: Number(t1 - t0) / 1e6, warm_ms_median: times[2] });
     }
     process.stdout.write(JSON.stringify(out));

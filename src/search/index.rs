@@ -2,7 +2,8 @@
 //! and metadata chunks, every file named by the hash of its bytes.
 //!
 //! Layout under `/search/<code>/` (the client, `search.js`, reads exactly this):
-//! - `manifest.<hash>.json`: `{"v":1,"lang","per","shards":[[first,hash]…],"meta":[hash…]}`.
+//! - `manifest.<hash>.json`: `{"v":1,"lang","per","firsts":[first…],"shards":"<hashes>",
+//!   "meta":"<hashes>"}`, each hash 10 hex digits, concatenated.
 //!   The search page carries the manifest's URL, so even the manifest can be cached forever.
 //! - `s.<hash>.json`: a run of consecutive terms in code-point order, `[[term, postings]…]`.
 //!   A shard's `first` in the manifest is the shortest prefix that separates it from the shard
@@ -71,8 +72,13 @@ struct Manifest<'a> {
     v: u32,
     lang: &'a str,
     per: usize,
-    shards: Vec<(String, String)>,
-    meta: Vec<String>,
+    /// First term of each shard.
+    firsts: Vec<String>,
+    /// The shards' hashes, 10 hex digits each, concatenated (no quotes or commas: at 10,000
+    /// pages the manifest lists thousands of files and is part of every first query).
+    shards: String,
+    /// The metadata chunks' hashes, the same way.
+    meta: String,
 }
 
 #[derive(Serialize)]
@@ -297,7 +303,10 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     let terms = by_term.len();
     let dir = format!("search/{lang}");
     let mut files = Vec::new();
-    let shards = write_shards(&by_term, &scored, &dir, &mut files);
+    let (firsts, shards): (Vec<String>, Vec<String>) =
+        write_shards(&by_term, &scored, &dir, &mut files)
+            .into_iter()
+            .unzip();
     let mut meta = Vec::new();
     for chunk in entries.chunks(PER_CHUNK) {
         let pages: Vec<PageMeta> = chunk.iter().map(page_meta).collect();
@@ -307,8 +316,9 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         v: 1,
         lang,
         per: PER_CHUNK,
-        shards,
-        meta,
+        firsts,
+        shards: shards.concat(),
+        meta: meta.concat(),
     };
     let hash = put(&mut files, &dir, "manifest", json(&manifest));
     LangIndex {

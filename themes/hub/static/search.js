@@ -194,18 +194,20 @@
     }
     function manifest() { return get(manifestUrl); }
 
+    // The manifest lists file hashes as one string of 10-hex-digit names.
+    function hashAt(list, i) { return list.slice(i * 10, i * 10 + 10); }
     // Index of the shard that holds `term` (last shard whose first term sorts <= term).
     function shardOf(m, term) {
       var lo = 0;
-      var hi = m.shards.length - 1;
+      var hi = m.firsts.length - 1;
       while (lo < hi) {
         var mid = (lo + hi + 1) >> 1;
-        if (cmp(m.shards[mid][0], term) <= 0) lo = mid; else hi = mid - 1;
+        if (cmp(m.firsts[mid], term) <= 0) lo = mid; else hi = mid - 1;
       }
       return lo;
     }
     function shard(m, i) {
-      return get(dir + 's.' + m.shards[i][1] + '.json').then(function (rows) {
+      return get(dir + 's.' + hashAt(m.shards, i) + '.json').then(function (rows) {
         if (rows.byTerm) return rows;
         var map = new Map();
         rows.forEach(function (r) { map.set(r[0], r[1]); });
@@ -237,7 +239,7 @@
     }
     function meta(m, page) {
       var chunk = Math.floor(page / m.per);
-      return get(dir + 'm.' + m.meta[chunk] + '.json').then(function (pages) {
+      return get(dir + 'm.' + hashAt(m.meta, chunk) + '.json').then(function (pages) {
         return pages[page - chunk * m.per];
       });
     }
