@@ -158,24 +158,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             slot.get_or_insert(e);
         }
     };
-    // The index comes first: each search page must name its language's manifest, whose file
-    // name is the hash of its contents. Languages are indexed in parallel.
-    let mut index = search::build(&site);
-    let manifests = index.manifests();
-    let mut index_files = 0;
-    for lang in &mut index.langs {
-        let files = std::mem::take(&mut lang.files);
-        index_files += files.len();
-        files.into_par_iter().for_each(sink);
-    }
-    clock.lap("search");
-    let files = match render::site(
-        &site,
-        Arc::new(strings),
-        Arc::new(assets),
-        &manifests,
-        &sink,
-    ) {
+    // The index is built beside the rendering (its sequential steps then use the cores that
+    // rendering leaves idle); the search pages come last, since each names its language's
+    // manifest, whose file name is the hash of its contents.
+    let strings = Arc::new(strings);
+    let assets = Arc::new(assets);
+    let (indexed, rendered) = rayon::join(
+        || {
+            let mut index = search::build(&site);
+            let mut n = 0;
+            for lang in &mut index.langs {
+                let files = std::mem::take(&mut lang.files);
+                n += files.len();
+                files.into_par_iter().for_each(sink);
+            }
+            (index.manifests(), n)
+        },
+        || render::site(&site, strings.clone(), assets.clone(), &sink),
+    );
+    let (manifests, index_files) = indexed;
+    let files = match rendered.and_then(|n| {
+        render::search_pages(&site, strings, assets, &manifests, &sink).map(|m| n + m)
+    }) {
         Ok(n) => n + index_files,
         Err(e) => {
             ds.extend(e);
@@ -185,7 +189,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    clock.lap("render+write");
+    clock.lap("render+search+write");
     let mut report = BuildReport {
         warnings: ds,
         documents,
