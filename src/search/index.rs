@@ -292,6 +292,8 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
                 .collect()
         })
         .collect();
+    // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
+    drop(groups);
     // term → its groups, terms in code-point order
     let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (t, g) in vocab {

@@ -5,6 +5,16 @@
 //!
 //! Node is needed for the client's side. Without it these tests print a loud SKIPPED line and
 //! pass, except when `CI=true`, where a missing Node fails them.
+//!
+//! Not covered here, for the headless-Chromium harness (`tests/browser/`): load
+//! `/search/?q=<img src=x onerror=alert(1)>` on a site with a page of that title and check the
+//! result's link text equals the title, no `img` element exists in `#search-results` and no
+//! dialog opened; `/search/?q=money`, `/ar/search/?q=المال`, `/zh/search/?q=孤独` put
+//! `/guidance/money-worries/`, `/ar/guidance/money-worries/`,
+//! `/zh/guidance/loneliness-and-connection/` first and `#search-status` announces the count;
+//! typing in `#search-q` updates the results and the URL's `?q=`; every request stays on the
+//! site's origin; the page passes axe (WCAG 2.2 AA) in en, ar (RTL) and zh with results shown;
+//! with JavaScript off, the `<noscript>` links are there.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
