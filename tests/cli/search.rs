@@ -411,3 +411,54 @@ fn markup_in_a_title_stays_json_text() {
         .collect();
     assert!(titles.contains(&evil), "{titles:?}");
 }
+
+#[test]
+fn stems_tones_and_joiners_reach_the_client() {
+    if !node() {
+        return;
+    }
+    let out = &crate::hub::hub().out;
+    // Two ways of typing the same thing must find the same pages (trailing space: no prefix
+    // matching, so only the index's stem groups and alternative forms can make them agree).
+    let cases = [
+        ("en", "", "worried ", "worrying "),
+        ("vi", "/vi", "sức khỏe ", "suc khoe "),
+        ("fa", "/fa", "می\u{200C}خواهند ", "میخواهند "),
+    ];
+    let mut queries = Vec::new();
+    for (code, prefix, a, b) in cases {
+        let m = manifest_url(out, prefix);
+        queries.push((code.to_string(), m.clone(), a.to_string()));
+        queries.push((code.to_string(), m, b.to_string()));
+    }
+    let r = run_queries(out, &queries);
+    for (i, (code, _, a, b)) in cases.iter().enumerate() {
+        let (ra, rb) = (urls(&r[2 * i]), urls(&r[2 * i + 1]));
+        assert!(!ra.is_empty(), "{code}: {a} finds nothing");
+        assert_eq!(ra, rb, "{code}: {a} and {b} differ");
+    }
+}
+
+#[test]
+fn a_one_word_query_fetches_the_manifest_one_shard_and_shown_metadata() {
+    if !node() {
+        return;
+    }
+    let out = &crate::hub::hub().out;
+    let queries =
+        serde_json::json!([{"lang": "en", "manifest": manifest_url(out, ""), "q": "money "}]);
+    let file = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(file.path(), queries.to_string()).expect("write");
+    let r = harness(&["cost".as_ref(), out.as_os_str(), file.path().as_os_str()]);
+    let fetched: Vec<&str> = r[0]["fetched"]
+        .as_array()
+        .expect("fetched")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let count = |kind: &str| fetched.iter().filter(|u| u.contains(kind)).count();
+    assert_eq!(count("/manifest."), 1, "{fetched:?}");
+    assert_eq!(count("/s."), 1, "{fetched:?}");
+    assert!((1..=10).contains(&count("/m.")), "{fetched:?}");
+    assert_eq!(fetched.len(), 2 + count("/m."), "{fetched:?}");
+}
