@@ -4,7 +4,8 @@
 //! expected pages come first, builds are byte-identical, markup in titles stays text.
 //!
 //! Node is needed for the client's side. Without it these tests print a loud SKIPPED line and
-//! pass, except when `CI=true`, where a missing Node fails them.
+//! pass, except when `CI=true`, where a missing Node fails them (`HUBGEN_TEST_NODE` names
+//! another binary, e.g. a missing one to check exactly that).
 //!
 //! Not covered here, for the headless-Chromium harness (`tests/browser/`): load
 //! `/search/?q=<img src=x onerror=alert(1)>` on a site with a page of that title and check the
@@ -25,8 +26,14 @@ use serde_json::Value;
 
 use crate::support::{Site, repo, tree};
 
+/// The Node binary: `node`, or `HUBGEN_TEST_NODE` (set it to a missing path to see the
+/// SKIPPED behaviour, and with `CI=true` the failure).
+fn node_cmd() -> String {
+    std::env::var("HUBGEN_TEST_NODE").unwrap_or_else(|_| "node".to_string())
+}
+
 fn node() -> bool {
-    let found = Command::new("node")
+    let found = Command::new(node_cmd())
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
@@ -44,7 +51,7 @@ fn node() -> bool {
 }
 
 fn harness(args: &[&std::ffi::OsStr]) -> Value {
-    let o = Command::new("node")
+    let o = Command::new(node_cmd())
         .arg(repo().join("tests/search_harness.js"))
         .args(args)
         .output()
