@@ -6,6 +6,8 @@
 //! every problem at once; nothing is written unless the whole site rendered.
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,7 +16,7 @@ use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Strings;
 use crate::model::Site;
-use crate::{i18n, lint, load, model, parse, render, write};
+use crate::{i18n, lint, load, model, parse, render, search, write};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -227,8 +229,29 @@ fn build_counted(
             slot.get_or_insert(e);
         }
     };
-    let files = match render::site(&site, Arc::new(strings), Arc::new(assets), &sink) {
-        Ok(n) => n,
+    // The index is built beside the rendering (its sequential steps then use the cores that
+    // rendering leaves idle); the search pages come last, since each names its language's
+    // manifest, whose file name is the hash of its contents.
+    let strings = Arc::new(strings);
+    let assets = Arc::new(assets);
+    let (indexed, rendered) = rayon::join(
+        || {
+            let mut index = search::build(&site);
+            let mut n = 0;
+            for lang in &mut index.langs {
+                let files = std::mem::take(&mut lang.files);
+                n += files.len();
+                files.into_par_iter().for_each(sink);
+            }
+            (index.manifests(), n)
+        },
+        || render::site(&site, strings.clone(), assets.clone(), &sink),
+    );
+    let (manifests, index_files) = indexed;
+    let files = match rendered.and_then(|n| {
+        render::search_pages(&site, strings, assets, &manifests, &sink).map(|m| n + m)
+    }) {
+        Ok(n) => n + index_files,
         Err(e) => {
             ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
             return Err(Failure::Content(ds));
@@ -237,7 +260,7 @@ fn build_counted(
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    clock.lap("render+write");
+    clock.lap("render+search+write");
     if let Some(c) = collector {
         ds.extend(c.finish(&site));
         ds.extend(lint::model_lints(&site));

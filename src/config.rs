@@ -60,6 +60,8 @@ struct RawConfig {
     default_language: Spanned<String>,
     #[serde(default = "yes")]
     minify: bool,
+    #[serde(default = "yes")]
+    search: bool,
     #[serde(default)]
     feeds: Vec<String>,
     #[serde(default)]
@@ -119,6 +121,8 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// Whether HTML is minified.
     pub minify: bool,
+    /// Whether the search index, search pages and header search form are built.
+    pub search: bool,
     /// Sections (content paths like `campaigns`) that get an Atom feed.
     pub feeds: Vec<String>,
     /// Main navigation.
@@ -234,6 +238,7 @@ pub fn parse(
                     "theme",
                     "default_language",
                     "minify",
+                    "search",
                     "feeds",
                     "menu",
                     "language",
@@ -358,6 +363,7 @@ pub fn parse(
         theme: raw.theme,
         languages,
         minify: raw.minify,
+        search: raw.search,
         feeds: raw.feeds,
         menu: raw.menu,
         drafts: overrides.drafts,

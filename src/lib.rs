@@ -21,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod translations;
 pub mod write;

@@ -57,15 +57,18 @@ pub fn index_file(url_path: &str) -> String {
 /// Receives each file as soon as it is rendered (from many threads at once).
 pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
-/// Renders everything, handing each file to `sink` as it is made; returns how many files were
-/// made, or every problem found. Files are streamed so a big site never sits in memory whole;
-/// a caller that sees an error throws the files away.
-pub fn site(
+/// Templates with their functions and each language's base context, for one rendering pass.
+struct Prepared {
+    templates: Templates,
+    bases: HashMap<String, Context>,
+    directory: Arc<directory::DirectoryData>,
+}
+
+fn prepare(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
-    sink: &Sink<'_>,
-) -> Result<usize, Diagnostics> {
+) -> Result<Prepared, Diagnostics> {
     let urls: HashMap<(String, String), String> = site
         .by_key
         .iter()
@@ -94,7 +97,7 @@ pub fn site(
         &site.config,
         FunctionData {
             strings,
-            assets: assets.clone(),
+            assets,
             urls: Arc::new(urls),
             default_lang: site.config.default_language().code.clone(),
             directory: directory.clone(),
@@ -106,11 +109,61 @@ pub fn site(
     if ds.has_errors() {
         return Err(ds);
     }
+    Ok(Prepared {
+        templates,
+        bases,
+        directory,
+    })
+}
+
+/// The search pages, once the index exists: `manifests` holds each language's manifest URL
+/// (see `crate::search`), whose name is the hash of its contents, so these pages are rendered
+/// after the index while everything else is rendered beside it. Returns the number of files.
+pub fn search_pages(
+    site: &Site,
+    strings: Arc<Strings>,
+    assets: Arc<Assets>,
+    manifests: &HashMap<String, String>,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostics> {
+    if manifests.is_empty() {
+        return Ok(0);
+    }
+    let p = prepare(site, strings, assets)?;
     let r = Renderer {
         site,
-        templates: &templates,
-        bases: &bases,
-        directory: &directory,
+        templates: &p.templates,
+        bases: &p.bases,
+        directory: &p.directory,
+    };
+    let files = r.search_pages(manifests).map_err(|e| {
+        let mut ds = Diagnostics::new();
+        ds.extend(e);
+        ds
+    })?;
+    let n = files.len();
+    files.into_iter().for_each(sink);
+    Ok(n)
+}
+
+/// Renders everything but the search pages (see `search_pages`), handing each file to `sink`
+/// as it is made; returns how many files were made, or every problem found. Files are
+/// streamed so a big site never sits in memory whole; a caller that sees an error throws the
+/// files away.
+pub fn site(
+    site: &Site,
+    strings: Arc<Strings>,
+    assets: Arc<Assets>,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostics> {
+    let prepared = prepare(site, strings, assets.clone())?;
+    let (templates, bases, directory) = (&prepared.templates, &prepared.bases, &prepared.directory);
+    let mut ds = Diagnostics::new();
+    let r = Renderer {
+        site,
+        templates,
+        bases,
+        directory,
     };
     let count = std::sync::atomic::AtomicUsize::new(0);
     let emit = |files: Vec<OutputFile>| {
@@ -173,6 +226,13 @@ fn base_contexts(site: &Site, ds: &mut Diagnostics) -> HashMap<String, Context> 
     let mut out = HashMap::new();
     for lang in &site.config.languages {
         let mut ctx = Context::new();
+        // The header's search form posts (GET) to this language's search page.
+        if site.config.search {
+            ctx.insert(
+                "search_path",
+                &format!("{}/search/", site.config.lang_prefix(&lang.code)),
+            );
+        }
         ctx.insert("lang", &LangView::of(lang));
         ctx.insert("lang_code", &lang.code);
         ctx.insert("config", &ConfigView::of(&site.config));

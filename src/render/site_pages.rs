@@ -1,5 +1,6 @@
 //! The site-wide pages that come from the model rather than from one Markdown file:
-//! taxonomy lists and terms, the translation matrix at `/translations/`, and `404.html`.
+//! taxonomy lists and terms, the translation matrix at `/translations/`, the search pages and
+//! `404.html`.
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Taxonomy;
@@ -98,6 +99,64 @@ impl Renderer<'_> {
             "while rendering /translations/",
         )
         .map_err(|mut e| e.remove(0))
+    }
+
+    /// `/search/` and `/<code>/search/`: the form, and the client script told where its
+    /// language's manifest is. Rendered only when the theme has `search.html`.
+    pub(super) fn search_pages(
+        &self,
+        manifests: &std::collections::HashMap<String, String>,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        if !self.templates.has("search.html") {
+            return Ok(Vec::new());
+        }
+        let config = &self.site.config;
+        let path_of = |code: &str| format!("{}/search/", config.lang_prefix(code));
+        let mut out = Vec::new();
+        for lang in &config.languages {
+            let Some(manifest) = manifests.get(&lang.code) else {
+                continue;
+            };
+            let alts: Vec<Alternate> = config
+                .languages
+                .iter()
+                .filter(|l| manifests.contains_key(&l.code))
+                .map(|l| Alternate {
+                    lang: LangView::of(l),
+                    path: path_of(&l.code),
+                    current: l.code == lang.code,
+                })
+                .collect();
+            let path = path_of(&lang.code);
+            let mut ctx = self.base(&lang.code);
+            // search.html prints the translated title itself; this is for other themes.
+            ctx.insert("title", "Search");
+            ctx.insert("search_manifest", manifest);
+            let topics = self
+                .site
+                .taxonomies
+                .iter()
+                .find(|t| t.lang == lang.code && t.name == "topics")
+                .map(|t| t.path.clone());
+            ctx.insert("topics_path", &topics);
+            let boroughs = self
+                .site
+                .get("boroughs/_index.md", &lang.code)
+                .or_else(|| {
+                    self.site
+                        .get("boroughs/_index.md", &config.default_language().code)
+                })
+                .map(|d| d.path.clone());
+            ctx.insert("boroughs_path", &boroughs);
+            self.page_meta(&mut ctx, &alts, &path);
+            out.push(self.html_file(
+                index_file(&path),
+                "search.html",
+                &ctx,
+                &format!("while rendering {path}"),
+            )?);
+        }
+        Ok(out)
     }
 
     pub(super) fn not_found(&self) -> Result<OutputFile, Diagnostic> {

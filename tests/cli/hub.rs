@@ -4,14 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-struct Built {
+pub(crate) struct Built {
     _dir: tempfile::TempDir,
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     stderr: String,
 }
 
 /// Builds the repository's own site once for all tests in this module.
-fn hub() -> &'static Built {
+pub(crate) fn hub() -> &'static Built {
     static HUB: OnceLock<Built> = OnceLock::new();
     HUB.get_or_init(|| {
         let dir = tempfile::tempdir().expect("tempdir");

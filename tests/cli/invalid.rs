@@ -132,7 +132,7 @@ fn missing_template() {
   |
 4 | template = "special.html"
   | ^^^^^^^^^^^^^^^^^^^^^^^^^
-  = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, page.html, section.html, taxonomy_list.html, taxonomy_term.html, translations.html) or add templates/special.html
+  = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, page.html, search.html, section.html, taxonomy_list.html, taxonomy_term.html, translations.html) or add templates/special.html
 
 1 error, 0 warnings in 1 file
 content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors

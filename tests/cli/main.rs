@@ -6,6 +6,7 @@ mod hub;
 mod i18n;
 mod invalid;
 mod minify;
+mod search;
 mod serve;
 mod services;
 mod snapshots;

@@ -1,0 +1,157 @@
+//! What the index holds for each result: the documents of one language cut into blocks (the
+//! intro, then one block per heading, linking to its anchor) and one entry per service.
+//!
+//! Text comes from the Markdown source, not the rendered HTML, so the index can be built
+//! before and beside rendering; shortcode calls and raw HTML are left out (a shortcode's
+//! output, such as a services list, is indexed from the data it comes from instead).
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+
+use crate::model::{Doc, Site};
+use crate::parse::markdown::options;
+
+/// One searchable block of a page.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// Heading anchor (empty for the intro).
+    pub anchor: String,
+    /// Heading text (empty for the intro).
+    pub heading: String,
+    /// Plain text under the heading.
+    pub text: String,
+}
+
+/// One result: a page, a section, or a service entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// URL path, possibly with `#anchor`.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Where it sits: the parent section's title, or the borough of a service.
+    pub context: String,
+    /// Block 0 is the intro (with the description), then one per heading.
+    pub blocks: Vec<Block>,
+}
+
+/// Every entry of `lang`, sorted by URL so entry numbers do not depend on thread timing.
+pub fn entries(site: &Site, lang: &str) -> Vec<Entry> {
+    let mut out: Vec<Entry> = site
+        .docs
+        .par_iter()
+        .filter(|d| d.lang() == lang)
+        .map(|d| doc_entry(site, d))
+        .collect();
+    // Services are data, written once in English; they are listed in every language whose
+    // borough page exists, linking to that language's version of the page.
+    for b in &site.boroughs {
+        let key = site.docs[b.doc].key();
+        let Some(page) = site.get(key, lang) else {
+            continue;
+        };
+        let mut index_in_category: std::collections::HashMap<&str, usize> = Default::default();
+        for s in &b.directory.services {
+            let n = index_in_category.entry(s.category.as_str()).or_insert(0);
+            *n += 1;
+            let mut text = s.description.clone();
+            for extra in [&s.address, &s.postcode, &s.hours].into_iter().flatten() {
+                text.push(' ');
+                text.push_str(extra);
+            }
+            out.push(Entry {
+                // The anchor the borough template gives each service (partials/service.html).
+                url: format!("{}#svc-{}-{}", page.path, s.category, n),
+                title: s.name.clone(),
+                context: page.parsed.front.title.clone(),
+                blocks: vec![Block {
+                    text,
+                    ..Block::default()
+                }],
+            });
+        }
+    }
+    out.sort_by(|a, b| a.url.cmp(&b.url));
+    out
+}
+
+fn doc_entry(site: &Site, d: &Doc) -> Entry {
+    let context = d
+        .parent
+        .map(|p| site.docs[p].parsed.front.title.clone())
+        .unwrap_or_default();
+    let mut blocks = blocks(d);
+    if let Some(desc) = &d.parsed.front.description {
+        let intro = &mut blocks[0];
+        intro.text = if intro.text.is_empty() {
+            desc.clone()
+        } else {
+            format!("{desc} {}", intro.text)
+        };
+    }
+    Entry {
+        url: d.path.clone(),
+        title: d.parsed.front.title.clone(),
+        context,
+        blocks,
+    }
+}
+
+/// The body cut at headings. Heading anchors are the parse pass's, matched by order (the same
+/// parser with the same options sees the same headings).
+fn blocks(d: &Doc) -> Vec<Block> {
+    // Shortcode calls become spaces of the same length: their arguments are not content.
+    let mut body = d.parsed.body().to_string();
+    for c in &d.parsed.structure.shortcodes {
+        if body.is_char_boundary(c.body_range.start) && body.is_char_boundary(c.body_range.end) {
+            let blank = " ".repeat(c.body_range.len());
+            body.replace_range(c.body_range.clone(), &blank);
+        }
+    }
+    let headings = &d.parsed.structure.headings;
+    let mut out = vec![Block::default()];
+    let mut in_heading = false;
+    let mut next_heading = 0;
+    for event in Parser::new_ext(&body, options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                let h = headings.get(next_heading);
+                next_heading += 1;
+                out.push(Block {
+                    anchor: h.map(|h| h.id.clone()).unwrap_or_default(),
+                    heading: h.map(|h| h.text.clone()).unwrap_or_default(),
+                    text: String::new(),
+                });
+                in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if !in_heading => {
+                if let Some(b) = out.last_mut() {
+                    b.text.push_str(&t);
+                }
+            }
+            // Block ends and line breaks separate words; inline ends (emphasis, links) must
+            // not, or a word half in bold would be cut in two.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                if let Some(b) = out.last_mut()
+                    && !b.text.is_empty()
+                    && !b.text.ends_with(' ')
+                {
+                    b.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    out
+}

@@ -1,0 +1,504 @@
+//! One language's index: BM25 scores computed at build time, written as a manifest, term shards
+//! and metadata chunks, every file named by the hash of its bytes.
+//!
+//! Layout under `/search/<code>/` (the client, `search.js`, reads exactly this):
+//! - `manifest.<hash>.json`: `{"v":1,"lang","per","firsts":[first…],"shards":"<hashes>",
+//!   "meta":"<hashes>"}`, each hash 10 hex digits, concatenated.
+//!   The search page carries the manifest's URL, so even the manifest can be cached forever.
+//! - `s.<hash>.json`: a run of consecutive terms in code-point order, `[[term, postings]…]`.
+//!   A shard's `first` in the manifest is the shortest prefix that separates it from the shard
+//!   before, so the client finds a term's shard by binary search, and all the terms starting
+//!   with a typed prefix in a contiguous run of shards.
+//! - postings: flat `[page delta, block mask, score, …]` in page order; `score` is the BM25
+//!   contribution of the term to that page ×10, rounded; bit `b` of the mask says the term
+//!   occurs in block `b` (0 = title and intro, then one per heading; blocks past 30 share
+//!   bit 31), which is how results link to the heading a match is under. Or, when the term belongs to
+//!   the same stem group as an earlier term of the same shard, just that term (a string):
+//!   `worries` → `"worried"`. This is how stemming reaches queries without a stemmer in the
+//!   client: every form of a word that occurs on the site carries the postings of its whole
+//!   group, so typing any of them finds the others.
+//! - `m.<hash>.json`: metadata of `per` consecutive pages, `[{u,t,c,b:[[anchor,heading,excerpt]…]}]`.
+//!   The client fetches only the chunks of the results it shows.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::extract::{Entry, entries};
+use super::tokenize::{fold_word, group_key, nfc, runs, stemmer};
+use crate::model::Site;
+use crate::render::{Content, OutputFile};
+
+/// Fields, for BM25F: each field's term frequency is normalised by that field's length, then
+/// weighted (a word in the title counts as five in the body), so a long page whose title
+/// names the subject is not beaten by a short entry that mentions it once.
+const TITLE: usize = 0;
+const HEADING: usize = 1;
+const BODY: usize = 2;
+const WEIGHTS: [f64; 3] = [5.0, 3.0, 1.0];
+/// BM25 parameters (the usual ones).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A shard is closed once it passes this many bytes (one very common term may exceed it alone).
+const SHARD_BYTES: usize = 16 * 1024;
+/// Pages per metadata chunk.
+const PER_CHUNK: usize = 4;
+/// Characters of text kept for the excerpt of the intro and of each later block (the
+/// metadata of the results shown is most of what a query downloads).
+const INTRO_CHARS: usize = 200;
+const BLOCK_CHARS: usize = 100;
+
+/// What one language's index produced.
+#[derive(Debug)]
+pub struct LangIndex {
+    /// Language code.
+    pub lang: String,
+    /// URL path of the manifest.
+    pub manifest_url: String,
+    /// Files to write.
+    pub files: Vec<OutputFile>,
+    /// Result pages (documents and services).
+    pub pages: usize,
+    /// Distinct terms.
+    pub terms: usize,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    lang: &'a str,
+    per: usize,
+    /// First term of each shard.
+    firsts: Vec<String>,
+    /// The shards' hashes, 10 hex digits each, concatenated (no quotes or commas: at 10,000
+    /// pages the manifest lists thousands of files and is part of every first query).
+    shards: String,
+    /// The metadata chunks' hashes, the same way.
+    meta: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    u: &'a str,
+    t: &'a str,
+    c: &'a str,
+    b: Vec<(&'a str, &'a str, String)>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Postings<'a> {
+    List(Vec<u32>),
+    Same(&'a str),
+}
+
+/// FNV-1a: the word cache is hit once per token, and SipHash's protection against chosen
+/// keys buys nothing for our own content while costing a measurable share of the build.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// Strings numbered in order of first sight (terms and groups share one table).
+#[derive(Default)]
+struct Interner {
+    ids: FastMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(s.to_string(), id);
+        self.names.push(s.to_string());
+        id
+    }
+}
+
+/// What the index needs of a word run: the group ids its block counts go to.
+#[derive(Clone, Copy)]
+struct Folded {
+    group: u32,
+    alt: Option<u32>,
+}
+
+/// Shared between the threads: the string table and which term belongs to which group.
+#[derive(Default)]
+struct Shared {
+    strings: Interner,
+    vocab: BTreeSet<(u32, u32)>,
+}
+
+/// Per group: block mask and term frequency in each field.
+type Counts = (u32, [u32; 3]);
+/// One entry's counts by group (sorted by group) and its length in each field.
+type Counted = (Vec<(u32, Counts)>, [u32; 3]);
+
+/// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
+fn block_bit(b: usize) -> u32 {
+    1 << b.min(31)
+}
+
+/// Tokenises one entry; each distinct word run is folded and stemmed once per chunk of
+/// entries (`cache`), so the cost per token is a hash lookup.
+fn count(
+    e: &Entry,
+    lang: &str,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    cache: &mut FastMap<Box<str>, Option<Folded>>,
+    shared: &Mutex<Shared>,
+) -> Counted {
+    // (group, block bit, field) per token, summed up after sorting: cheaper than a map.
+    let mut hits: Vec<(u32, u32, u8)> = Vec::new();
+    let mut len = [0u32; 3];
+    for (b, block) in e.blocks.iter().enumerate() {
+        let bit = block_bit(b);
+        let mut fields: Vec<(&str, usize)> = vec![(&block.heading, HEADING), (&block.text, BODY)];
+        if b == 0 {
+            fields.push((&e.title, TITLE));
+            // A service is found by its borough too ("food Hackney").
+            if e.url.contains("#svc-") {
+                fields.push((&e.context, BODY));
+            }
+        }
+        for (text, field) in fields {
+            let text = nfc(text);
+            runs(&text, |run| {
+                let folded = match cache.get(run) {
+                    Some(f) => *f,
+                    None => {
+                        let f = fold_word(run, lang).map(|tok| {
+                            let key = group_key(&tok, stemmer);
+                            // A poisoned lock only means another thread panicked; the
+                            // table itself is still consistent.
+                            let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
+                            let term = sh.strings.id(&tok.term);
+                            let group = sh.strings.id(&key);
+                            sh.vocab.insert((term, group));
+                            let alt = tok.alt.as_ref().map(|a| {
+                                let a = sh.strings.id(a);
+                                sh.vocab.insert((a, a));
+                                a
+                            });
+                            Folded { group, alt }
+                        });
+                        cache.insert(run.into(), f);
+                        f
+                    }
+                };
+                if let Some(f) = folded {
+                    len[field] += 1;
+                    hits.push((f.group, bit, field as u8));
+                    if let Some(a) = f.alt {
+                        hits.push((a, bit, field as u8));
+                    }
+                }
+            });
+        }
+    }
+    hits.sort_unstable_by_key(|&(g, _, _)| g);
+    let mut list: Vec<(u32, Counts)> = Vec::new();
+    for (g, bit, field) in hits {
+        match list.last_mut() {
+            Some((last, c)) if *last == g => {
+                c.0 |= bit;
+                c.1[field as usize] += 1;
+            }
+            _ => {
+                let mut tf = [0; 3];
+                tf[field as usize] = 1;
+                list.push((g, (bit, tf)));
+            }
+        }
+    }
+    (list, len)
+}
+
+/// Builds the index of `lang`. Entries are tokenised in parallel chunks, so a site in one
+/// language uses every core too; the result does not depend on how the work was split.
+pub fn build(site: &Site, lang: &str) -> LangIndex {
+    let entries = entries(site, lang);
+    let stemmer = stemmer(lang);
+    let shared = Mutex::new(Shared::default());
+    let chunk = entries
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    let counted: Vec<Counted> = entries
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut cache = FastMap::default();
+            part.iter()
+                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let Shared { strings, vocab } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    // group → postings (page, counts), in page order
+    let mut groups: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); strings.names.len()];
+    let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(counted.len());
+    for (p, (list, len)) in counted.into_iter().enumerate() {
+        for (g, c) in list {
+            groups[g as usize].push((p as u32, c));
+        }
+        lengths.push(len);
+    }
+    let n = lengths.len().max(1) as f64;
+    let mut avg = [0f64; 3];
+    for (f, a) in avg.iter_mut().enumerate() {
+        *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
+    }
+    let scored: Vec<Vec<(u32, u32, u32)>> = groups
+        .par_iter()
+        .map(|list| {
+            let df = list.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            list.iter()
+                .map(|&(p, (mask, tf))| {
+                    let len = lengths[p as usize];
+                    let tf: f64 = (0..3)
+                        .map(|f| {
+                            let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
+                            WEIGHTS[f] * f64::from(tf[f]) / norm
+                        })
+                        .sum();
+                    let s = idf * tf * (K1 + 1.0) / (tf + K1);
+                    (p, mask, ((s * 10.0).round() as u32).max(1))
+                })
+                .collect()
+        })
+        .collect();
+    // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
+    drop(groups);
+    // term → its groups, terms in code-point order
+    let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (t, g) in vocab {
+        by_term
+            .entry(strings.names[t as usize].as_str())
+            .or_default()
+            .push(g);
+    }
+    let terms = by_term.len();
+    let dir = format!("search/{lang}");
+    let mut files = Vec::new();
+    let (firsts, shards): (Vec<String>, Vec<String>) =
+        write_shards(&by_term, &scored, &dir, &mut files)
+            .into_iter()
+            .unzip();
+    let mut meta = Vec::new();
+    for chunk in entries.chunks(PER_CHUNK) {
+        let pages: Vec<PageMeta> = chunk.iter().map(page_meta).collect();
+        meta.push(put(&mut files, &dir, "m", json(&pages)));
+    }
+    let manifest = Manifest {
+        v: 1,
+        lang,
+        per: PER_CHUNK,
+        firsts,
+        shards: shards.concat(),
+        meta: meta.concat(),
+    };
+    let hash = put(&mut files, &dir, "manifest", json(&manifest));
+    LangIndex {
+        lang: lang.to_string(),
+        manifest_url: format!("/{dir}/manifest.{hash}.json"),
+        files,
+        pages: entries.len(),
+        terms,
+    }
+}
+
+fn page_meta(e: &Entry) -> PageMeta<'_> {
+    PageMeta {
+        u: &e.url,
+        t: &e.title,
+        c: &e.context,
+        b: e.blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let keep = if i == 0 { INTRO_CHARS } else { BLOCK_CHARS };
+                (
+                    b.anchor.as_str(),
+                    b.heading.as_str(),
+                    excerpt(&b.text, keep),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The first `keep` characters of `text` with runs of white space made one space (only the
+/// part kept is looked at: most of a page's text is never shown).
+fn excerpt(text: &str, keep: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for word in text.split_whitespace() {
+        if n >= keep {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        for c in word.chars() {
+            if n == keep {
+                break;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+/// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
+fn write_shards<'a>(
+    vocab: &'a BTreeMap<&'a str, Vec<u32>>,
+    scored: &[Vec<(u32, u32, u32)>],
+    dir: &str,
+    files: &mut Vec<OutputFile>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Vec<(&str, Postings)> = Vec::new();
+    let mut size = 0;
+    // group set → first term of the current shard holding its postings
+    let mut seen: HashMap<&[u32], &str> = HashMap::new();
+    let mut prev_last: Option<&str> = None;
+    let mut first: Option<&str> = None;
+    for (&term, groups) in vocab {
+        let postings = match seen.get(groups.as_slice()) {
+            Some(&same) => Postings::Same(same),
+            None => {
+                seen.insert(groups, term);
+                Postings::List(encode(groups, scored))
+            }
+        };
+        size += term.len()
+            + match &postings {
+                Postings::List(l) => l.len() * 4,
+                Postings::Same(s) => s.len(),
+            };
+        first.get_or_insert(term);
+        current.push((term, postings));
+        if size >= SHARD_BYTES {
+            out.push(close(&mut current, prev_last, first, dir, files));
+            prev_last = Some(term);
+            first = None;
+            size = 0;
+            seen.clear();
+        }
+    }
+    if !current.is_empty() {
+        out.push(close(&mut current, prev_last, first, dir, files));
+    }
+    out
+}
+
+fn close(
+    current: &mut Vec<(&str, Postings)>,
+    prev_last: Option<&str>,
+    first: Option<&str>,
+    dir: &str,
+    files: &mut Vec<OutputFile>,
+) -> (String, String) {
+    let sep = separator(prev_last, first.unwrap_or(""));
+    let hash = put(files, dir, "s", json(&*current));
+    current.clear();
+    (sep, hash)
+}
+
+/// The shortest prefix of `first` that sorts after `prev` (the first shard gets "").
+fn separator(prev: Option<&str>, first: &str) -> String {
+    let Some(prev) = prev else {
+        return String::new();
+    };
+    let mut s = String::new();
+    for c in first.chars() {
+        s.push(c);
+        if s.as_str() > prev {
+            return s;
+        }
+    }
+    first.to_string()
+}
+
+/// Postings of the union of `groups` (blocks or-ed, best score per page), delta-encoded.
+fn encode(groups: &[u32], scored: &[Vec<(u32, u32, u32)>]) -> Vec<u32> {
+    if let [g] = groups {
+        // One group (nearly every word): its postings are already in page order.
+        let list = scored.get(*g as usize).map_or(&[][..], Vec::as_slice);
+        return delta(list.iter().copied());
+    }
+    let mut merged: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for &g in groups {
+        for &(p, mask, s) in scored.get(g as usize).into_iter().flatten() {
+            let slot = merged.entry(p).or_default();
+            slot.0 |= mask;
+            slot.1 = slot.1.max(s);
+        }
+    }
+    delta(merged.into_iter().map(|(p, (m, s))| (p, m, s)))
+}
+
+fn delta(list: impl Iterator<Item = (u32, u32, u32)>) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (p, mask, s) in list {
+        out.extend([p - last, mask, s]);
+        last = p;
+    }
+    out
+}
+
+fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
+    // Serialising plain vectors, strings and numbers cannot fail.
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+/// Adds `dir/<kind>.<hash>.json` and returns the hash.
+fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> String {
+    let digest = Sha256::digest(&bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    files.push(OutputFile {
+        path: format!("{dir}/{kind}.{hash}.json"),
+        content: Content::Bytes(bytes),
+    });
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn separators_are_short_and_ordered() {
+        assert_eq!(super::separator(None, "apple"), "");
+        assert_eq!(super::separator(Some("apple"), "apricot"), "apr");
+        assert_eq!(super::separator(Some("ab"), "abc"), "abc");
+        assert_eq!(super::separator(Some("zz"), "عمل"), "ع");
+    }
+}

@@ -1,0 +1,49 @@
+//! The search stage: one index per language under `/search/<code>/`, built in parallel from
+//! the site model, for the dependency-free client in `themes/hub/static/search.js`.
+//!
+//! `tokenize` holds the rules shared with the client, `extract` turns documents and services
+//! into result entries, `index` scores and writes the files. The manifest URLs are handed to
+//! the renderer so each language's search page can point at its own manifest.
+
+pub mod extract;
+pub mod index;
+pub mod tokenize;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::Site;
+pub use index::LangIndex;
+
+/// Every language's index, in configured language order.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// One per configured language.
+    pub langs: Vec<LangIndex>,
+}
+
+impl SearchIndex {
+    /// Manifest URL path by language code.
+    pub fn manifests(&self) -> HashMap<String, String> {
+        self.langs
+            .iter()
+            .map(|l| (l.lang.clone(), l.manifest_url.clone()))
+            .collect()
+    }
+}
+
+/// Builds the index of every language, in parallel; same model, same bytes. Nothing when
+/// the site turned search off (`search = false` in config.toml).
+pub fn build(site: &Site) -> SearchIndex {
+    if !site.config.search {
+        return SearchIndex::default();
+    }
+    let langs = site
+        .config
+        .languages
+        .par_iter()
+        .map(|l| index::build(site, &l.code))
+        .collect();
+    SearchIndex { langs }
+}

@@ -1,0 +1,413 @@
+//! The search tokeniser: text → folded terms, with the exact rules that
+//! `themes/hub/static/search.js` implements again for queries.
+//!
+//! Agreement with the client is by construction, not by sharing a library: both sides use only
+//! operations that are defined by Unicode and available in both languages (NFC, per-code-point
+//! lowercase, canonical decomposition of one character, the Alphabetic / Numeric / Mark
+//! properties) plus small tables written out identically in both files (CJK ranges, Arabic
+//! folding, a few Latin letters that do not decompose). Neither side calls a word segmenter
+//! (`Intl.Segmenter` and ICU dictionaries differ between engines), and the client never stems:
+//! stems are only used at build time to group words that are already in the index (see
+//! `index.rs`). `tests/search_vectors.json` holds the shared test vectors; the unit tests below
+//! and `tests/cli/search.rs` (through Node) check both sides against it.
+//!
+//! Rules, in order, for each maximal run of word characters (letters, marks, digits, with
+//! ZWNJ/ZWJ kept between them):
+//! 1. NFC; lowercase code point by code point (no context rules, so both sides agree);
+//! 2. Arabic-script folding: harakat and tatweel removed, alef/yeh/kaf/heh/teh-marbuta variants
+//!    unified, Arabic-Indic digits to ASCII;
+//! 3. Latin diacritics dropped (marks U+0300–U+036F after a Latin letter, plus ł đ ø ı ß æ œ
+//!    ħ, and Cyrillic ё → е), never otherwise: Cyrillic й and Indic vowel signs are letters;
+//! 4. Vietnamese keeps its tones in the main term and adds the toneless form as an alternative,
+//!    so "sức" finds only "sức" while "suc" finds both; words with ZWNJ/ZWJ (Persian) keep
+//!    them and add the joiner-free form as an alternative;
+//! 5. Han, Hiragana and Katakana runs become overlapping bigrams (a lone character stays a
+//!    unigram); apostrophes, hyphens and all other punctuation separate words.
+
+use std::borrow::Cow;
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// One token of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The searchable form.
+    pub term: String,
+    /// A second form the index also holds (toneless Vietnamese, joiner-free Persian).
+    pub alt: Option<String>,
+    /// Lowercased NFC form before folding: what a stemmer should see.
+    pub lower: String,
+}
+
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+
+/// Han, Hiragana and Katakana: scripts written without spaces, indexed as bigrams.
+/// The same table is in search.js (`CJK`).
+const CJK: &[(u32, u32)] = &[
+    (0x3040, 0x30FF),   // Hiragana, Katakana
+    (0x31F0, 0x31FF),   // Katakana phonetic extensions
+    (0x3400, 0x4DBF),   // CJK Extension A
+    (0x4E00, 0x9FFF),   // CJK Unified Ideographs
+    (0xF900, 0xFAFF),   // CJK Compatibility Ideographs
+    (0x20000, 0x3FFFF), // CJK Extensions B and later
+];
+
+/// Whether `c` is written in a script indexed as bigrams.
+pub fn is_cjk(c: char) -> bool {
+    let u = c as u32;
+    CJK.iter().any(|&(a, b)| u >= a && u <= b)
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+/// Latin letters with diacritics live here; only they lose their marks.
+fn is_latin(c: char) -> bool {
+    let u = c as u32;
+    c.is_ascii_alphabetic() || (0xC0..=0x24F).contains(&u) || (0x1E00..=0x1EFF).contains(&u)
+}
+
+/// Arabic-script folding for ar, fa, ur, ps, ckb (applied wherever the letters occur).
+/// `None` drops the character. The same table is in search.js (`ARABIC`).
+fn fold_arabic(c: char) -> Option<Option<char>> {
+    Some(match c {
+        // harakat, Quranic marks, superscript alef, tatweel
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}' => None,
+        // alef with hamza or madda, alef wasla
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Some('\u{0627}'),
+        // alef maksura, Farsi yeh, yeh with hamza → yeh
+        '\u{0649}' | '\u{06CC}' | '\u{0626}' => Some('\u{064A}'),
+        // keheh, swash kaf → kaf
+        '\u{06A9}' | '\u{06AA}' => Some('\u{0643}'),
+        // teh marbuta, heh goal, heh doachashmee, heh with yeh → heh
+        '\u{0629}' | '\u{06C1}' | '\u{06BE}' | '\u{06C0}' => Some('\u{0647}'),
+        // waw with hamza → waw
+        '\u{0624}' => Some('\u{0648}'),
+        // Arabic-Indic and Extended Arabic-Indic digits
+        '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x30),
+        '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + 0x30),
+        _ => return None,
+    })
+}
+
+/// Letters whose "diacritic" Unicode does not decompose, and Cyrillic ё, which Russian and
+/// Bulgarian writers usually type as е (й stays: it is a different letter).
+fn latin_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ё' => "е",
+        'ł' => "l",
+        'đ' => "d",
+        'ø' => "o",
+        'ı' => "i",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ħ' => "h",
+        _ => return None,
+    })
+}
+
+/// Drops Latin diacritics (rule 3) from a lowercased, Arabic-folded word.
+fn fold_latin(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut after_latin = false;
+    for c in word.chars() {
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            if !after_latin {
+                out.push(c);
+            }
+            continue;
+        }
+        if let Some(s) = latin_special(c) {
+            out.push_str(s);
+            after_latin = true;
+            continue;
+        }
+        if is_latin(c) {
+            decompose_canonical(c, |d| {
+                if !('\u{0300}'..='\u{036F}').contains(&d) {
+                    out.push(d);
+                }
+            });
+            after_latin = true;
+        } else {
+            out.push(c);
+            // Marks of other scripts keep the state of their base letter.
+            if !is_combining_mark(c) {
+                after_latin = false;
+            }
+        }
+    }
+    out
+}
+
+/// Rules 1–4 for one word run; `None` when nothing searchable is left.
+pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
+    if run.is_ascii() {
+        // Nothing to fold but case: the common case, kept cheap.
+        let term = run.to_ascii_lowercase();
+        if !term.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        return Some(Token {
+            lower: term.clone(),
+            term,
+            alt: None,
+        });
+    }
+    let mut lower = String::with_capacity(run.len());
+    for c in run.chars() {
+        lower.extend(c.to_lowercase());
+    }
+    let lower: String = lower.nfc().collect();
+    let mut arabic = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match fold_arabic(c) {
+            Some(Some(f)) => arabic.push(f),
+            Some(None) => {}
+            None => arabic.push(c),
+        }
+    }
+    let folded: String = fold_latin(&arabic).nfc().collect();
+    let (term, mut alt) = if lang == "vi" {
+        let toned: String = arabic.nfc().collect();
+        let alt = (folded != toned).then_some(folded);
+        (toned, alt)
+    } else {
+        (folded, None)
+    };
+    if term.contains([ZWNJ, ZWJ]) {
+        let joined: String = term.chars().filter(|&c| c != ZWNJ && c != ZWJ).collect();
+        let joined_alt = match alt.take() {
+            Some(a) => a.chars().filter(|&c| c != ZWNJ && c != ZWJ).collect(),
+            None => joined.clone(),
+        };
+        alt = (joined_alt != term).then_some(joined_alt);
+    }
+    if !term.chars().any(is_word_char) {
+        return None;
+    }
+    Some(Token { term, alt, lower })
+}
+
+/// `text` in NFC, borrowed when it already is (content is normalised when read).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// Calls `f` with each word run of `text` (which must be NFC) before folding, in order: the
+/// unit `fold_word` works on. CJK runs give their bigrams (rule 5). ASCII is scanned byte by
+/// byte (most of the hub's text, and all of its markup-free English), everything else by char.
+pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                let end = word_end(text, i);
+                f(&text[i..end]);
+                i = end;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let c = char_at(text, i);
+        if is_cjk(c) {
+            let mut starts = Vec::new();
+            while i < bytes.len() {
+                let d = char_at(text, i);
+                if !is_cjk(d) {
+                    break;
+                }
+                starts.push(i);
+                i += d.len_utf8();
+            }
+            starts.push(i);
+            if starts.len() == 2 {
+                f(&text[starts[0]..starts[1]]);
+            } else {
+                for w in starts.windows(3) {
+                    f(&text[w[0]..w[2]]);
+                }
+            }
+        } else if is_word_char(c) {
+            let end = word_end(text, i);
+            f(&text[i..end]);
+            i = end;
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
+/// The character starting at byte `i` (a char boundary).
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+/// Where the word run that starts at `i` (a word character, not CJK) ends.
+fn word_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i].is_ascii() {
+            return i;
+        }
+        let d = char_at(text, i);
+        let keep = if d == ZWNJ || d == ZWJ {
+            // A joiner stays only between two letters of the word.
+            let n = char_at(text, i + d.len_utf8());
+            is_word_char(n) && !is_cjk(n)
+        } else {
+            is_word_char(d) && !is_cjk(d)
+        };
+        if !keep {
+            return i;
+        }
+        i += d.len_utf8();
+    }
+}
+
+/// Splits `text` into tokens (rule 5 and the word runs of rules 1–4), in order.
+pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
+    let text = nfc(text);
+    let mut out = Vec::new();
+    runs(&text, |run| out.extend(fold_word(run, lang)));
+    out
+}
+
+/// The Snowball algorithm for a language, where rust-stemmers has one. Never Arabic for
+/// Persian, Urdu, Pashto or Sorani: they share the script, not the morphology.
+pub fn stemmer(lang: &str) -> Option<rust_stemmers::Stemmer> {
+    use rust_stemmers::{Algorithm as A, Stemmer};
+    let algo = match lang {
+        "en" => A::English,
+        "ar" => A::Arabic,
+        "fr" => A::French,
+        "es" => A::Spanish,
+        "it" => A::Italian,
+        "pt" => A::Portuguese,
+        "ro" => A::Romanian,
+        "ru" => A::Russian,
+        "tr" => A::Turkish,
+        "ta" => A::Tamil,
+        _ => return None,
+    };
+    Some(Stemmer::create(algo))
+}
+
+/// The group a token's main term belongs to in the index: its folded stem, or the term itself.
+/// Only the build uses this; queries look words up as typed (see `index.rs`).
+pub fn group_key(token: &Token, stemmer: Option<&rust_stemmers::Stemmer>) -> String {
+    match stemmer {
+        // CJK bigrams and numbers are not words a stemmer knows.
+        Some(s) if !token.term.chars().any(is_cjk) => {
+            let stem = s.stem(&token.lower);
+            match fold_word(&stem, "") {
+                Some(t) if !t.term.is_empty() => t.term,
+                _ => token.term.clone(),
+            }
+        }
+        _ => token.term.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Vector {
+        lang: String,
+        text: String,
+        /// Expected terms; an alternative form is written `term|alt`.
+        tokens: Vec<String>,
+    }
+
+    fn render(tokens: &[Token]) -> Vec<String> {
+        tokens
+            .iter()
+            .map(|t| match &t.alt {
+                Some(a) => format!("{}|{a}", t.term),
+                None => t.term.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_vectors_hold_in_rust() {
+        let text = include_str!("../../tests/search_vectors.json");
+        let vectors: Vec<Vector> = serde_json::from_str(text).expect("vectors parse");
+        let mut langs = std::collections::BTreeSet::new();
+        for v in &vectors {
+            langs.insert(v.lang.as_str());
+            assert_eq!(
+                render(&tokenize(&v.text, &v.lang)),
+                v.tokens,
+                "{}: {}",
+                v.lang,
+                v.text
+            );
+        }
+        // Every language of the hub has at least one sample in its own script.
+        for code in [
+            "en", "ar", "bn", "bg", "zh", "fa", "fr", "gu", "hi", "it", "ckb", "lt", "pa", "ps",
+            "pl", "pt", "ro", "ru", "so", "es", "ta", "ti", "tr", "ur", "vi", "yo", "sq",
+        ] {
+            assert!(langs.contains(code), "no test vector for {code}");
+        }
+    }
+
+    #[test]
+    fn persian_keeps_zwnj_and_offers_the_joined_form() {
+        let t = tokenize("می\u{200C}خواهم", "fa");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].term, "مي\u{200C}خواهم");
+        assert_eq!(t[0].alt.as_deref(), Some("ميخواهم"));
+    }
+
+    #[test]
+    fn vietnamese_is_searchable_with_and_without_tones() {
+        let t = tokenize("Sức khỏe", "vi");
+        assert_eq!(render(&t), ["sức|suc", "khỏe|khoe"]);
+        let q = tokenize("suc khoe", "vi");
+        assert_eq!(render(&q), ["suc", "khoe"]);
+    }
+
+    #[test]
+    fn cjk_runs_become_overlapping_bigrams() {
+        assert_eq!(render(&tokenize("孤独感", "zh")), ["孤独", "独感"]);
+        assert_eq!(render(&tokenize("孤", "zh")), ["孤"]);
+        assert_eq!(render(&tokenize("NHS心理", "zh")), ["nhs", "心理"]);
+    }
+
+    #[test]
+    fn arabic_stemmer_is_only_for_arabic() {
+        assert!(stemmer("ar").is_some());
+        for code in ["fa", "ur", "ps", "ckb"] {
+            assert!(stemmer(code).is_none(), "{code}");
+        }
+    }
+
+    #[test]
+    fn english_forms_share_a_group() {
+        let s = stemmer("en");
+        let key = |w: &str| group_key(&tokenize(w, "en")[0], s.as_ref());
+        assert_eq!(key("worries"), key("worried"));
+        assert_eq!(key("Sleeping"), key("sleep"));
+    }
+}
