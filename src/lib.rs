@@ -14,6 +14,7 @@ pub mod accounting;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
 pub mod i18n;
 pub mod lint;

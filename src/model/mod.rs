@@ -8,6 +8,7 @@
 pub mod boroughs;
 pub mod helplines;
 pub mod links;
+pub mod review;
 pub mod slug;
 pub mod staleness;
 
@@ -304,6 +305,7 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), D
 
     let boroughs = boroughs::collect(&config, &docs, &data, &mut ds);
     staleness::check(&config, &docs, &mut ds);
+    review::check(&config, &docs, crate::dates::today(), &mut ds);
 
     if ds.has_errors() {
         return Err(ds);
