@@ -357,8 +357,13 @@ pub fn parse(
     for days in review_days {
         if *days.get_ref() < 1 {
             ds.push(
-                Diagnostic::at(display, text, days.span(), "a number of days must be at least 1")
-                    .help("write whole days, e.g. guidance = 365"),
+                Diagnostic::at(
+                    display,
+                    text,
+                    days.span(),
+                    "a number of days must be at least 1",
+                )
+                .help("write whole days, e.g. guidance = 365"),
             );
         }
     }

@@ -38,7 +38,7 @@ impl Ymd {
         let day: u32 = parts.next()?.parse().ok()?;
         let d = Ymd { year, month, day };
         // A day that does not survive the round trip (30 February) is not real.
-        (month >= 1 && month <= 12 && Ymd::from_days(d.days()) == d).then_some(d)
+        ((1..=12).contains(&month) && Ymd::from_days(d.days()) == d).then_some(d)
     }
 
     /// Days since 1970-01-01.

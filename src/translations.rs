@@ -72,26 +72,27 @@ pub fn matrix(site: &Site) -> Vec<Row> {
         .map(|english| {
             let rev = review::own(&site.config, english);
             Row {
-            page: english.key().to_string(),
-            title: english.parsed.front.title.clone(),
-            hash: staleness::doc_hash(english),
-            languages: site
-                .config
-                .languages
-                .iter()
-                .map(|l| {
-                    let version = english
-                        .translations
-                        .iter()
-                        .map(|&i| &site.docs[i])
-                        .find(|t| t.lang() == l.code);
-                    (l.code.clone(), cell(english, version))
-                })
-                .collect(),
-            reviewed: rev.and_then(|r| r.reviewed).map(|d| d.to_string()),
-            review_due: rev.and_then(|r| r.due).map(|d| d.to_string()),
-            review: rev.and_then(|r| r.state(&site.config, today)),
-        }})
+                page: english.key().to_string(),
+                title: english.parsed.front.title.clone(),
+                hash: staleness::doc_hash(english),
+                languages: site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| {
+                        let version = english
+                            .translations
+                            .iter()
+                            .map(|&i| &site.docs[i])
+                            .find(|t| t.lang() == l.code);
+                        (l.code.clone(), cell(english, version))
+                    })
+                    .collect(),
+                reviewed: rev.and_then(|r| r.reviewed).map(|d| d.to_string()),
+                review_due: rev.and_then(|r| r.due).map(|d| d.to_string()),
+                review: rev.and_then(|r| r.state(&site.config, today)),
+            }
+        })
         .collect();
     rows.sort_by(|a, b| a.page.cmp(&b.page));
     rows

@@ -348,7 +348,7 @@ fn check_shortcodes(d: &Doc, known: &BTreeSet<String>, ds: &mut Diagnostics) {
 }
 
 /// `/ar/guidance/coping-with-stress/` for `guidance/coping-with-stress.ar.md`.
-fn url_path(config: &Config, p: &ParsedDoc) -> String {
+pub fn url_path(config: &Config, p: &ParsedDoc) -> String {
     let key = &p.source.key;
     let mut parts: Vec<String> = key.split('/').map(str::to_string).collect();
     let file = parts.pop().unwrap_or_default();

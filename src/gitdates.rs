@@ -1,0 +1,80 @@
+//! `updated` from git: a page that does not give `updated` gets the date of the last commit
+//! that touched its file.
+//!
+//! One `git log` over `content/` for the whole site (never one call per file: the benchmark
+//! corpus has 10,000 pages), newest commit first, so the first date seen for a path is its
+//! last change. The committer date is used, so the result depends only on the checked-out
+//! commit (uncommitted edits do not count), and the build stays deterministic for a given
+//! commit. When the site is not a git checkout, or git is not installed, or git fails for any
+//! reason, there are simply no dates: pages without `updated` show none, as before.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::parse::front_matter::Date;
+
+/// Content path (`guidance/sleep.md`, as `load` names files) → date of its last commit.
+pub fn last_commit_dates(content_dir: &Path) -> HashMap<String, Date> {
+    // -z: file names as they are (no quoting of non-ASCII names), NUL-separated.
+    // --relative with -C content/: paths relative to content/, changes elsewhere left out.
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(content_dir)
+        .args([
+            "log",
+            "--format=%x01%cI",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "-z",
+            "--",
+            ".",
+        ])
+        // Never take locks or prompt: a build only reads.
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match output {
+        Ok(o) if o.status.success() => parse(&String::from_utf8_lossy(&o.stdout)),
+        _ => HashMap::new(),
+    }
+}
+
+/// Reads `git log --format=%x01%cI --name-only -z` output.
+fn parse(log: &str) -> HashMap<String, Date> {
+    let mut dates = HashMap::new();
+    let mut current: Option<Date> = None;
+    for token in log.split('\0') {
+        let token = token.trim_start_matches('\n');
+        if let Some(when) = token.strip_prefix('\u{1}') {
+            current = when.get(..10).map(|ymd| Date {
+                ymd: ymd.to_string(),
+                rfc3339: when.to_string(),
+            });
+        } else if !token.is_empty()
+            && let Some(date) = &current
+        {
+            dates
+                .entry(token.to_string())
+                .or_insert_with(|| date.clone());
+        }
+    }
+    dates
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_newest_commit_of_each_file_wins() {
+        let log = "\u{1}2026-03-02T10:00:00+00:00\0\nb.md\0a.md\0\0\u{1}2026-03-01T09:00:00+00:00\0\na.md\0c/d.md\0";
+        let dates = super::parse(log);
+        assert_eq!(dates["a.md"].ymd, "2026-03-02");
+        assert_eq!(dates["b.md"].rfc3339, "2026-03-02T10:00:00+00:00");
+        assert_eq!(dates["c/d.md"].ymd, "2026-03-01");
+        assert_eq!(dates.len(), 3);
+        assert!(super::parse("").is_empty());
+    }
+}
