@@ -5,6 +5,8 @@
 //! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 //! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
+//! `scaffold` is `hubgen new`; `dates` counts days and writes dates out in each language;
+//! `gitdates` reads pages' last commit dates for `updated`.
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.

@@ -1,7 +1,7 @@
 //! Review dates of health information: when a page was last checked by a person (`reviewed`)
 //! and when it must be checked again (`review_due`, or `reviewed` plus its section's interval
-//! from `[review] interval_days`), and the diagnostics for pages due soon (H031) or overdue
-//! (H032).
+//! from `[review] interval_days`), and the diagnostics for pages due soon (H031), overdue
+//! (H032), or without review dates in a section that has a review interval (H033).
 //!
 //! A translation shows the review dates of its English page unless it records its own: the
 //! facts were checked in English, and the translation says the same thing.
@@ -83,8 +83,30 @@ pub fn of(config: &Config, docs: &[Doc], d: &Doc) -> Option<Review> {
 /// the line of the date that decides it. Translations that borrow the English dates are not
 /// reported again: the English file is the one to update.
 pub fn check(config: &Config, docs: &[Doc], today: Ymd, ds: &mut Diagnostics) {
+    let default = config.default_language().code.as_str();
     for d in docs {
         let Some(review) = own(config, d) else {
+            // A section with a review interval holds health information: its English pages
+            // must say when they were checked (translations show the English dates).
+            let section = d.key().split('/').next().unwrap_or_default();
+            if !d.is_section()
+                && d.lang() == default
+                && d.key().contains('/')
+                && config.review.interval_days.contains_key(section)
+            {
+                let src = &d.parsed.source;
+                ds.push(
+                    Diagnostic::at_line(
+                        &src.display,
+                        &src.text,
+                        1,
+                        format!("this page in {section}/ does not say when it was last reviewed"),
+                    )
+                    .help("add reviewed = YYYY-MM-DD to the front matter: the day a person last checked its health information against current advice")
+                    .code(codes::REVIEW_MISSING)
+                    .warning(),
+                );
+            }
             continue;
         };
         let (Some(due), Some(state)) = (review.due, review.state(config, today)) else {

@@ -319,7 +319,17 @@ fn a_section_interval_sets_review_due() {
             .contains("warning[H031]: this page is due for review on 2026-08-30 (in 5 days)"),
         "{}",
         run.stderr
-    );
+    ); // The section's other pages hold health information too and must say when they were checked.
+    for page in ["money", "sleep", "photo/index"] {
+        assert!(
+            run.stderr.contains(&format!(
+                "warning[H033]: this page in guide/ does not say when it was last reviewed\n --> content/guide/{page}.md:1:1\n"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(run.stderr.matches("[H033]").count(), 3, "{}", run.stderr);
 }
 
 fn git(site: &Site, args: &[&str], date: &str) {
