@@ -3,44 +3,80 @@
 //!
 //! One `git log` over `content/` for the whole site (never one call per file: the benchmark
 //! corpus has 10,000 pages), newest commit first, so the first date seen for a path is its
-//! last change. The committer date is used, so the result depends only on the checked-out
+//! last change (cached by HEAD commit while `serve` runs). The committer date is used, so the result depends only on the checked-out
 //! commit (uncommitted edits do not count), and the build stays deterministic for a given
 //! commit. When the site is not a git checkout, or git is not installed, or git fails for any
 //! reason, there are simply no dates: pages without `updated` show none, as before.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use crate::parse::front_matter::Date;
 
+/// The last answer, kept while `serve` runs: (content folder, HEAD commit, dates). A rebuild
+/// after an edit then costs one `git rev-parse` (about 2 ms) instead of the whole log (about
+/// 0.35 s for 10,000 pages and 200 commits), since only a new commit changes the dates.
+type Cached = (PathBuf, String, HashMap<String, Date>);
+static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+
 /// Content path (`guidance/sleep.md`, as `load` names files) → date of its last commit.
 pub fn last_commit_dates(content_dir: &Path) -> HashMap<String, Date> {
+    let Some(head) = git(content_dir, &["rev-parse", "--verify", "-q", "HEAD"]) else {
+        return HashMap::new();
+    };
+    let head = head.trim().to_string();
+    if let Ok(cache) = CACHE.lock()
+        && let Some((dir, commit, dates)) = cache.as_ref()
+        && dir == content_dir
+        && *commit == head
+    {
+        return dates.clone();
+    }
     // -z: file names as they are (no quoting of non-ASCII names), NUL-separated.
     // --relative with -C content/: paths relative to content/, changes elsewhere left out.
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(content_dir)
-        .args([
+    // The commit is named, so the log matches the HEAD just read even if it moves meanwhile.
+    let Some(log) = git(
+        content_dir,
+        &[
             "log",
             "--format=%x01%cI",
             "--name-only",
             "--relative",
             "--no-renames",
             "-z",
+            &head,
             "--",
             ".",
-        ])
+        ],
+    ) else {
+        return HashMap::new();
+    };
+    let dates = parse(&log);
+    if let Ok(mut cache) = CACHE.lock() {
+        *cache = Some((content_dir.to_path_buf(), head, dates.clone()));
+    }
+    dates
+}
+
+/// Runs git in `dir`; its output, or None when git is missing or fails.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
         // Never take locks or prompt: a build only reads.
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
-        .output();
-    match output {
-        Ok(o) if o.status.success() => parse(&String::from_utf8_lossy(&o.stdout)),
-        _ => HashMap::new(),
-    }
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Reads `git log --format=%x01%cI --name-only -z` output.
