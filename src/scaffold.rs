@@ -141,7 +141,13 @@ pub fn translation(config: &Config, source: &Path, lang: &str) -> Result<Created
             src.key
         )));
     }
-    let parsed = crate::parse::one(src).map_err(|mut ds| ds.remove(0))?;
+    let shown = src.display.clone();
+    // The first problem is enough here: `hubgen check` lists them all.
+    let parsed = crate::parse::one(src).map_err(|ds| {
+        ds.into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::file_error(&shown, "the English page cannot be read"))
+    })?;
     let hash = crate::model::staleness::source_hash(&parsed.front.title, parsed.body());
     let english_url = crate::model::url_path(config, &parsed);
     let text = &parsed.source.text;
@@ -235,6 +241,12 @@ fn segments(kind: Kind, name: &str) -> Result<Vec<String>, Diagnostic> {
         path = rest.to_string();
     }
     let parts: Vec<&str> = path.split('/').collect();
+    // Problems are shown at the file the editor asked for.
+    let wanted = match section {
+        Some(s) => format!("content/{s}/{path}.md"),
+        None => format!("content/{path}.md"),
+    };
+    let name = wanted.as_str();
     if section.is_some() && parts.len() > 1 {
         return Err(Diagnostic::file_error(
             name,
