@@ -385,11 +385,11 @@ fn updated_comes_from_the_last_commit_of_each_file() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let about = site.read("about/index.html");
     assert!(
-        about.contains("Last updated: <time datetime=\"2026-02-20\">2026-02-20</time>"),
+        about.contains("Last updated: <time datetime=\"2026-02-20\">20 February 2026</time>"),
         "{about}"
     );
     assert!(
         site.read("news/first/index.html")
-            .contains("<time datetime=\"2026-01-10\">2026-01-10</time>")
+            .contains("<time datetime=\"2026-01-10\">10 January 2026</time>")
     );
 }
