@@ -393,3 +393,37 @@ fn updated_comes_from_the_last_commit_of_each_file() {
             .contains("<time datetime=\"2026-01-10\">10 January 2026</time>")
     );
 }
+
+#[test]
+fn every_language_has_its_own_date_strings() {
+    let dir = crate::support::repo().join("translations");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let code = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let file: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let strings = file["strings"].as_table().unwrap();
+        let get = |k: &str| {
+            strings
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_else(|| panic!("{code}: no {k}"))
+                .to_string()
+        };
+        let pattern = get("date_long");
+        for part in ["{day}", "{month}", "{year}"] {
+            assert!(pattern.contains(part), "{code}: date_long lacks {part}");
+        }
+        let months: Vec<String> = (1..=12).map(|m| get(&format!("month_{m:02}"))).collect();
+        let mut distinct = months.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 12, "{code}: month names repeat");
+        if code != "en" {
+            assert_ne!(months[2], "March", "{code}: English month name");
+            assert_ne!(get("page_reviewed"), "Page last reviewed", "{code}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 27);
+}
