@@ -113,7 +113,7 @@ fn load_counted(
     inv.files = std::mem::take(&mut loaded.files);
     inv.unused = unused;
     clock.lap("load");
-    let (parsed, parse_ds) = parse::all(loaded.sources);
+    let (mut parsed, parse_ds) = parse::all(loaded.sources);
     if !config.drafts {
         inv.drafts = parsed
             .docs
@@ -124,6 +124,16 @@ fn load_counted(
     }
     ds.extend(parse_ds);
     clock.lap("parse");
+    // Pages without `updated` get their file's last commit date: one git call for the site.
+    if parsed.docs.iter().any(|d| d.front.updated.is_none()) {
+        let dates = crate::gitdates::last_commit_dates(&config.content_dir());
+        for d in &mut parsed.docs {
+            if d.front.updated.is_none() {
+                d.front.updated = dates.get(&d.source.rel).cloned();
+            }
+        }
+        clock.lap("git");
+    }
     let shortcodes = render::templates::shortcode_names(&config);
     let inputs = model::Inputs {
         docs: parsed.docs,

@@ -76,6 +76,13 @@ pub enum Command {
         #[arg(long, value_name = "PATH", num_args = 1..)]
         stamp: Vec<PathBuf>,
     },
+    /// Create a new page, campaign, guidance page or borough, or a translation stub, with its
+    /// front matter filled in. Never overwrites a file.
+    New {
+        /// What to create.
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Build into ROOT/public, serve it with live reload, and rebuild on every save.
     Serve {
         /// Site options (the base URL defaults to the preview's own address).
@@ -87,6 +94,61 @@ pub enum Command {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
+    },
+}
+
+/// The site folder, for `new`.
+#[derive(Debug, clap::Args)]
+pub struct RootArg {
+    /// Site folder (the one holding config.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// What `hubgen new` creates.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A page: `hubgen new page about/privacy` makes content/about/privacy.md (a draft).
+    Page {
+        /// Path under content/, in lowercase words joined by hyphens.
+        path: String,
+        /// Site folder.
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// A campaign: `hubgen new campaign walk-and-talk` makes content/campaigns/walk-and-talk.md.
+    Campaign {
+        /// Its name, in lowercase words joined by hyphens.
+        path: String,
+        /// Site folder.
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// Wellbeing guidance with review dates: `hubgen new guidance sleep-and-worry`.
+    Guidance {
+        /// Its name, in lowercase words joined by hyphens.
+        path: String,
+        /// Site folder.
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// A borough page and its services.toml with one sample entry: `hubgen new borough NAME`.
+    Borough {
+        /// The borough's name, in lowercase words joined by hyphens.
+        path: String,
+        /// Site folder.
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// A translation stub of an English page: `hubgen new translation content/guidance/sleep.md ar`.
+    Translation {
+        /// The English page.
+        source: PathBuf,
+        /// Language code from config.toml.
+        lang: String,
+        /// Site folder.
+        #[command(flatten)]
+        root: RootArg,
     },
 }
 
@@ -144,6 +206,7 @@ where
             format,
             stamp,
         } => return translations(site, format, &stamp),
+        Command::New { what } => return new(what),
         Command::Serve { site, bind, port } => {
             return crate::serve::run(crate::serve::ServeOptions {
                 root: site.root,
@@ -230,6 +293,59 @@ where
             ExitCode::from(1)
         }
     }
+}
+
+fn new(what: NewCommand) -> ExitCode {
+    use crate::scaffold::{self, Kind};
+    let (root, job) = match what {
+        NewCommand::Page { path, root } => (root.root, Ok((Kind::Page, path))),
+        NewCommand::Campaign { path, root } => (root.root, Ok((Kind::Campaign, path))),
+        NewCommand::Guidance { path, root } => (root.root, Ok((Kind::Guidance, path))),
+        NewCommand::Borough { path, root } => (root.root, Ok((Kind::Borough, path))),
+        NewCommand::Translation { source, lang, root } => (root.root, Err((source, lang))),
+    };
+    let style = Style::for_stream(std::io::stderr().is_terminal());
+    let mut err = std::io::stderr().lock();
+    let config = match crate::config::load(&root, &Overrides::default()) {
+        Ok(c) => c,
+        Err(ds) => {
+            let _ = write!(err, "{}", ds.render_styled(style));
+            return ExitCode::from(1);
+        }
+    };
+    let result = match &job {
+        Ok((kind, path)) => scaffold::create(&config, *kind, path, crate::dates::today()),
+        Err((source, lang)) => scaffold::translation(&config, source, lang),
+    };
+    let created = match result {
+        Ok(c) => c,
+        Err(d) => {
+            let mut ds = crate::diagnostics::Diagnostics::new();
+            ds.push(d);
+            let _ = write!(err, "{}", ds.render_styled(style));
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for f in &created.files {
+        let _ = writeln!(out, "created {}", f.display());
+    }
+    let url = scaffold::preview_url(&created.url);
+    if job.is_err() {
+        let _ = writeln!(
+            out,
+            "It holds the English text as a machine draft (machine_draft = true, translation_of = the English hash): replace the text with the translation, keeping the front matter and the `@/` links. When a reviewer has checked it, remove machine_draft."
+        );
+    }
+    if created.draft {
+        let _ = writeln!(
+            out,
+            "It is a draft: preview it with `hubgen serve --drafts` at {url}\nRemove `draft = true` when it is ready to publish."
+        );
+    } else {
+        let _ = writeln!(out, "Preview it with `hubgen serve` at {url}");
+    }
+    ExitCode::SUCCESS
 }
 
 fn translations(site: SiteArgs, format: Format, stamp: &[PathBuf]) -> ExitCode {

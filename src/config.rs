@@ -73,7 +73,32 @@ struct RawConfig {
     #[serde(default)]
     check: RawCheck,
     #[serde(default)]
+    review: RawReview,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[review]`: when health information must be checked again (see `ReviewConfig`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReview {
+    #[serde(default)]
+    interval_days: std::collections::BTreeMap<String, Spanned<i64>>,
+    due_soon_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    overdue_is_error: bool,
+}
+
+/// Review dates of health information (`[review]` in config.toml).
+#[derive(Debug, Clone, Default)]
+pub struct ReviewConfig {
+    /// Top-level section (`guidance`) → days after `reviewed` that a page falls due, for
+    /// pages that give `reviewed` but no `review_due`.
+    pub interval_days: std::collections::BTreeMap<String, i64>,
+    /// `check` warns this many days before a page's review falls due (default 30).
+    pub due_soon_days: i64,
+    /// An overdue page is an error (build and check), not a warning.
+    pub overdue_is_error: bool,
 }
 
 /// `[check]`: lint codes silenced for the whole site.
@@ -141,6 +166,8 @@ pub struct Config {
     pub allow: Vec<String>,
     /// Warning codes that are errors with `--production` (`[check] production_errors`).
     pub production_errors: Vec<String>,
+    /// Review dates of health information (`[review]`).
+    pub review: ReviewConfig,
 }
 
 impl Config {
@@ -244,6 +271,7 @@ pub fn parse(
                     "language",
                     "services",
                     "check",
+                    "review",
                     "extra",
                 ],
             ));
@@ -326,6 +354,24 @@ pub fn parse(
             );
         }
     }
+    let review_days = raw
+        .review
+        .interval_days
+        .values()
+        .chain(raw.review.due_soon_days.as_ref());
+    for days in review_days {
+        if *days.get_ref() < 1 {
+            ds.push(
+                Diagnostic::at(
+                    display,
+                    text,
+                    days.span(),
+                    "a number of days must be at least 1",
+                )
+                .help("write whole days, e.g. guidance = 365"),
+            );
+        }
+    }
     let default_code = raw.default_language.get_ref().clone();
     let mut languages: Vec<Language> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
     match languages.iter().position(|l| l.code == default_code) {
@@ -383,6 +429,16 @@ pub fn parse(
             .into_iter()
             .map(|c| c.into_inner())
             .collect(),
+        review: ReviewConfig {
+            interval_days: raw
+                .review
+                .interval_days
+                .into_iter()
+                .map(|(k, v)| (k, v.into_inner()))
+                .collect(),
+            due_soon_days: raw.review.due_soon_days.map_or(30, |d| d.into_inner()),
+            overdue_is_error: raw.review.overdue_is_error,
+        },
     })
 }
 

@@ -5,6 +5,8 @@
 //! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 //! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
+//! `scaffold` is `hubgen new`; `dates` counts days and writes dates out in each language;
+//! `gitdates` reads pages' last commit dates for `updated`.
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
@@ -14,7 +16,9 @@ pub mod accounting;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
+pub mod gitdates;
 pub mod i18n;
 pub mod lint;
 pub mod load;
@@ -22,6 +26,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod search;
+pub mod scaffold;
 pub mod serve;
 pub mod translations;
 pub mod write;

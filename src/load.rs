@@ -216,7 +216,8 @@ fn display_path(config: &Config, p: &Path) -> PathBuf {
     p.strip_prefix(&config.root).unwrap_or(p).to_path_buf()
 }
 
-fn read_source(config: &Config, abs: &Path, rel: String) -> Result<Source, Diagnostic> {
+/// Reads one Markdown file of `content/` as a source: its language from the suffix, its key.
+pub fn read_source(config: &Config, abs: &Path, rel: String) -> Result<Source, Diagnostic> {
     let display = display_path(config, abs);
     let split_at = rel.rfind('/').map_or(0, |i| i + 1);
     let (dir, file) = (rel[..split_at].to_string(), &rel[split_at..]);

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use serde::Serialize;
 
+use crate::model::review;
 use crate::model::staleness::{self, Status};
 use crate::model::{Doc, Site};
 
@@ -51,33 +52,46 @@ pub struct Row {
     pub hash: String,
     /// Language code → state, in configured order.
     pub languages: Vec<(String, Cell)>,
+    /// When the English page was last reviewed (`YYYY-MM-DD`).
+    pub reviewed: Option<String>,
+    /// When its next review is due.
+    pub review_due: Option<String>,
+    /// Where that review stands today (`current`, `due_soon`, `overdue`).
+    pub review: Option<review::State>,
 }
 
 /// Rows for every English page under `guidance/` or with at least one translation.
 pub fn matrix(site: &Site) -> Vec<Row> {
     let default = &site.config.default_language().code;
+    let today = crate::dates::today();
     let mut rows: Vec<Row> = site
         .docs
         .iter()
         .filter(|d| d.lang() == default.as_str())
         .filter(|d| d.key().starts_with("guidance/") || d.translations.len() > 1)
-        .map(|english| Row {
-            page: english.key().to_string(),
-            title: english.parsed.front.title.clone(),
-            hash: staleness::doc_hash(english),
-            languages: site
-                .config
-                .languages
-                .iter()
-                .map(|l| {
-                    let version = english
-                        .translations
-                        .iter()
-                        .map(|&i| &site.docs[i])
-                        .find(|t| t.lang() == l.code);
-                    (l.code.clone(), cell(english, version))
-                })
-                .collect(),
+        .map(|english| {
+            let rev = review::own(&site.config, english);
+            Row {
+                page: english.key().to_string(),
+                title: english.parsed.front.title.clone(),
+                hash: staleness::doc_hash(english),
+                languages: site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| {
+                        let version = english
+                            .translations
+                            .iter()
+                            .map(|&i| &site.docs[i])
+                            .find(|t| t.lang() == l.code);
+                        (l.code.clone(), cell(english, version))
+                    })
+                    .collect(),
+                reviewed: rev.and_then(|r| r.reviewed).map(|d| d.to_string()),
+                review_due: rev.and_then(|r| r.due).map(|d| d.to_string()),
+                review: rev.and_then(|r| r.state(&site.config, today)),
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.page.cmp(&b.page));
@@ -106,13 +120,13 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
     for l in &site.config.languages {
         let _ = write!(out, " {:>3}", l.code);
     }
-    out.push('\n');
+    out.push_str("  review due\n");
     for r in rows {
         let _ = write!(out, "{:width$}", r.page);
         for (_, c) in &r.languages {
             let _ = write!(out, " {:>3}", c.symbol());
         }
-        out.push('\n');
+        let _ = writeln!(out, "  {}", review_note(r));
     }
     let count = |want: Cell| {
         rows.iter()
@@ -131,6 +145,16 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
     out
 }
 
+/// `2027-09-01`, `2026-12-01 (due soon)`, `2026-01-01 (OVERDUE)`, or `–` without a date.
+fn review_note(r: &Row) -> String {
+    match (&r.review_due, r.review) {
+        (None, _) => "–".into(),
+        (Some(d), Some(review::State::DueSoon)) => format!("{d} (due soon)"),
+        (Some(d), Some(review::State::Overdue)) => format!("{d} (OVERDUE)"),
+        (Some(d), _) => d.clone(),
+    }
+}
+
 /// The matrix as CSV: `page,title,hash,<code>…` with cell names.
 pub fn csv(site: &Site, rows: &[Row]) -> String {
     let quote = |s: &str| {
@@ -145,7 +169,7 @@ pub fn csv(site: &Site, rows: &[Row]) -> String {
         out.push(',');
         out.push_str(&l.code);
     }
-    out.push('\n');
+    out.push_str(",reviewed,review_due,review\n");
     for r in rows {
         let _ = write!(out, "{},{},{}", quote(&r.page), quote(&r.title), r.hash);
         for (_, c) in &r.languages {
@@ -155,7 +179,17 @@ pub fn csv(site: &Site, rows: &[Row]) -> String {
                 .unwrap_or_default();
             let _ = write!(out, ",{name}");
         }
-        out.push('\n');
+        let state = r
+            .review
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            ",{},{},{state}",
+            r.reviewed.as_deref().unwrap_or_default(),
+            r.review_due.as_deref().unwrap_or_default()
+        );
     }
     out
 }

@@ -61,6 +61,9 @@ codes! {
     UI_STRINGS = "H028", Warning, false, "UI strings are missing for a language (English is shown instead).";
     CONFIG = "H029", Error, false, "config.toml is invalid (unknown key, bad base_url, language, menu or allow entry).";
     TAXONOMY_TERM = "H030", Error, false, "A topics or audiences term has no letters or digits.";
+    REVIEW_DUE_SOON = "H031", Warning, false, "A page's `review_due` date is within `[review] due_soon_days` (30 days unless set).";
+    REVIEW_OVERDUE = "H032", Warning, false, "A page's `review_due` date has passed (an error with `[review] overdue_is_error = true`).";
+    REVIEW_MISSING = "H033", Warning, false, "A page in a section with a `[review] interval_days` entry has no `reviewed` date.";
 }
 
 /// The rule for a code, if it exists.

@@ -8,6 +8,7 @@
 pub mod boroughs;
 pub mod helplines;
 pub mod links;
+pub mod review;
 pub mod slug;
 pub mod staleness;
 
@@ -304,6 +305,7 @@ pub fn assemble(config: Config, inputs: Inputs) -> Result<(Site, Diagnostics), D
 
     let boroughs = boroughs::collect(&config, &docs, &data, &mut ds);
     staleness::check(&config, &docs, &mut ds);
+    review::check(&config, &docs, crate::dates::today(), &mut ds);
 
     if ds.has_errors() {
         return Err(ds);
@@ -346,7 +348,7 @@ fn check_shortcodes(d: &Doc, known: &BTreeSet<String>, ds: &mut Diagnostics) {
 }
 
 /// `/ar/guidance/coping-with-stress/` for `guidance/coping-with-stress.ar.md`.
-fn url_path(config: &Config, p: &ParsedDoc) -> String {
+pub fn url_path(config: &Config, p: &ParsedDoc) -> String {
     let key = &p.source.key;
     let mut parts: Vec<String> = key.split('/').map(str::to_string).collect();
     let file = parts.pop().unwrap_or_default();

@@ -15,6 +15,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "description",
     "date",
     "updated",
+    "reviewed",
+    "review_due",
     "draft",
     "weight",
     "slug",
@@ -65,6 +67,8 @@ struct RawFrontMatter {
     description: Option<String>,
     date: Option<toml::value::Datetime>,
     updated: Option<toml::value::Datetime>,
+    reviewed: Option<toml::value::Datetime>,
+    review_due: Option<toml::value::Datetime>,
     #[serde(default)]
     draft: bool,
     weight: Option<i64>,
@@ -104,8 +108,12 @@ pub struct FrontMatter {
     pub description: Option<String>,
     /// Publication date.
     pub date: Option<Date>,
-    /// Last update.
+    /// Last update (from git when the file does not say; see `crate::gitdates`).
     pub updated: Option<Date>,
+    /// When a person last checked the health information on the page.
+    pub reviewed: Option<Date>,
+    /// When it must be checked again (else `reviewed` plus the section's interval).
+    pub review_due: Option<Date>,
     /// Left out of the build unless `--drafts`.
     pub draft: bool,
     /// Ordering weight.
@@ -263,6 +271,19 @@ pub fn parse(
     }
     let date = convert_date(raw.date, "date", &key_diag, &mut errors);
     let updated = convert_date(raw.updated, "updated", &key_diag, &mut errors);
+    let reviewed = convert_date(raw.reviewed, "reviewed", &key_diag, &mut errors);
+    let review_due = convert_date(raw.review_due, "review_due", &key_diag, &mut errors);
+    if let (Some(r), Some(d)) = (&reviewed, &review_due)
+        && d.ymd < r.ymd
+    {
+        errors.push(
+            key_diag(
+                "review_due",
+                format!("`review_due` ({}) is before `reviewed` ({})", d.ymd, r.ymd),
+            )
+            .help("the next review comes after the last one; check the year"),
+        );
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -271,6 +292,8 @@ pub fn parse(
         description: raw.description.filter(|d| !d.trim().is_empty()),
         date,
         updated,
+        reviewed,
+        review_due,
         draft: raw.draft,
         weight: raw.weight,
         slug: raw.slug,

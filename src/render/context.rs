@@ -144,6 +144,29 @@ pub struct DocView<'a> {
     pub extra: &'a serde_json::Value,
     /// For sections: subsections.
     pub subsections: Vec<Summary<'a>>,
+    /// Review dates of the health information (own or the English page's).
+    pub review: Option<ReviewView>,
+}
+
+/// A page's review dates for templates, as `YYYY-MM-DD` (write them out with
+/// `long_date(ymd=…)`). No "due soon" state here: that depends on the day of the build, and
+/// the same input must give the same pages.
+#[derive(Serialize)]
+pub struct ReviewView {
+    /// Last reviewed.
+    pub reviewed: Option<String>,
+    /// Next review due.
+    pub due: Option<String>,
+}
+
+impl ReviewView {
+    /// View of resolved review dates.
+    pub fn of(r: crate::model::review::Review) -> Self {
+        ReviewView {
+            reviewed: r.reviewed.map(|d| d.to_string()),
+            due: r.due.map(|d| d.to_string()),
+        }
+    }
 }
 
 /// Site-wide values for templates.

@@ -371,6 +371,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&i| Summary::of(&site.docs[i]))
                 .collect(),
+            review: crate::model::review::of(&site.config, &site.docs, d)
+                .map(context::ReviewView::of),
         };
         let alternates = context::alternates(site, d);
         let mut ctx = self.base(d.lang());

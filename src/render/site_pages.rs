@@ -85,7 +85,7 @@ impl Renderer<'_> {
             .map(|r| {
                 let cells: Vec<serde_json::Value> =
                     r.languages.iter().map(|(code, c)| serde_json::json!({"lang": code, "state": c, "symbol": c.symbol()})).collect();
-                serde_json::json!({"page": r.page, "title": r.title, "hash": r.hash, "cells": cells})
+                serde_json::json!({"page": r.page, "title": r.title, "hash": r.hash, "cells": cells, "reviewed": r.reviewed, "review_due": r.review_due, "review": r.review})
             })
             .collect();
         let mut ctx = self.base(default);

@@ -289,6 +289,17 @@ fn register_functions(tera: &mut Tera, data: FunctionData) {
             Ok(tera::Value::from_serializable(&services))
         },
     );
+    // long_date(ymd="2026-03-03"): the date written out in the page's language, with the
+    // month names and order from its UI strings (`crate::dates::long_date`).
+    let date_strings = Arc::clone(&strings);
+    tera.register_function(
+        "long_date",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let ymd: String = kwargs.must_get("ymd")?;
+            let lang: String = state.get("lang_code")?.unwrap_or_default();
+            Ok(crate::dates::long_date(&date_strings, &lang, &ymd))
+        },
+    );
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {

@@ -219,8 +219,11 @@ fn translations_of_changed_english_are_reported_as_stale() {
         .unwrap();
     assert_eq!(row["languages"][1], serde_json::json!(["ar", "stale"]));
     let csv = site.run(&["translations", "--format", "csv"], &[]).stdout;
-    assert!(csv.starts_with("page,title,hash,en,ar,zh,ur\n"), "{csv}");
-    assert!(csv.contains(",source,stale,current,missing\n"), "{csv}");
+    assert!(
+        csv.starts_with("page,title,hash,en,ar,zh,ur,reviewed,review_due,review\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",source,stale,current,missing,,,\n"), "{csv}");
     // Stamping again after updating the translation makes it current.
     assert_eq!(
         site.run(

@@ -57,7 +57,7 @@ fn many_errors() {
   |
 3 | descripton = "Who we are."
   | ^^^^^^^^^^
-  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
+  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `reviewed`, `review_due`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
 
 error[H003]: invalid TOML: invalid date, expected day between 01 and 28
  --> content/news/first.md:3:8
@@ -204,7 +204,7 @@ fn unknown_key() {
   |
 3 | descripton = "Who we are."
   | ^^^^^^^^^^
-  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
+  = help: did you mean `description`? The known keys are `title`, `description`, `date`, `updated`, `reviewed`, `review_due`, `draft`, `weight`, `slug`, `aliases`, `template`, `taxonomies`, `extra`, `translation_of`, `machine_draft`, `sort_by`, `paginate_by`, `page_template`, `allow`
 
 1 error, 0 warnings in 1 file
 content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors

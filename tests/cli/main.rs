@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod editor;
 mod hub;
 mod i18n;
 mod invalid;
