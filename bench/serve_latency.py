@@ -15,7 +15,7 @@ def main():
     root = os.path.join(work, "site")
     shutil.copytree(site, root, ignore=shutil.ignore_patterns("public", ".git", "target"))
     proc = subprocess.Popen([hubgen, "serve", "--port", "0", "--root", root],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = proc.stdout.readline()
         addr = line.split("http://")[1].split(" ")[0]

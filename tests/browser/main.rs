@@ -10,5 +10,6 @@ mod live_reload;
 mod nojs;
 mod privacy;
 mod rtl;
+mod search;
 mod support;
 mod weight;

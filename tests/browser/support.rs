@@ -99,10 +99,27 @@ pub const KINDS: &[Kind] = &[
         path: "/translations/",
     },
     Kind {
+        name: "search (en, results)",
+        path: "/search/?q=money",
+    },
+    Kind {
+        name: "search (ar, results)",
+        path: "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%A7%D9%84",
+    },
+    Kind {
+        name: "search (zh, results)",
+        path: "/zh/search/?q=%E5%AD%A4%E7%8B%AC",
+    },
+    Kind {
         name: "404",
         path: "/no-such-page/",
     },
 ];
+
+/// True for the search page, the one page that needs JavaScript for its results.
+pub fn is_search(path: &str) -> bool {
+    path.contains("/search/")
+}
 
 /// True when the run must not skip: CI promises these gates ran.
 pub fn in_ci() -> bool {
@@ -193,6 +210,7 @@ pub struct Hub {
 impl Hub {
     /// The file a site path is served from.
     pub fn file(&self, path: &str) -> PathBuf {
+        let path = path.split('?').next().unwrap_or(path);
         let rel = path.trim_start_matches('/');
         let p = self.out.join(rel);
         if rel.is_empty() || rel.ends_with('/') {
@@ -252,6 +270,11 @@ pub fn hub() -> &'static Hub {
         let origin = serve(out.clone());
         Hub { out, origin }
     })
+}
+
+/// Serves another built site (a fixture) the same way; returns its origin.
+pub fn serve_dir(root: PathBuf) -> String {
+    serve(root)
 }
 
 /// A plain static file server (tiny_http, one thread per request): the gates test the built
@@ -372,6 +395,7 @@ pub struct Visit {
     pub tab: Arc<Tab>,
     /// Every request it made.
     pub requests: Arc<Requests>,
+    js: bool,
 }
 
 /// Runs before any page script: collects Content-Security-Policy violations.
@@ -431,7 +455,7 @@ impl Chrome {
             tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
                 .expect("disable scripts");
         }
-        Visit { tab, requests }
+        Visit { tab, requests, js }
     }
 }
 
@@ -440,6 +464,20 @@ impl Visit {
     pub fn open(&self, url: &str) {
         self.tab.navigate_to(url).expect("navigate");
         self.tab.wait_until_navigated().expect("load");
+        if self.js {
+            // A search page with `?q=` runs its query on load: wait for the announced result.
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            let ready = "const app = document.getElementById('search-app'); \
+                return !app || !new URLSearchParams(location.search).get('q') || \
+                document.getElementById('search-status').textContent.trim() !== '';";
+            while self.json(ready) != serde_json::json!(true) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{url}: no search result"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
     }
 
     /// Evaluates `js` (a promise is awaited) and parses the JSON string it returns.
