@@ -400,8 +400,12 @@ pub fn toml_diagnostic(
         "check the value's type: text needs quotes, numbers and true/false do not, lists use [ ]"
     } else if msg.contains("day") || msg.contains("month") || msg.contains("date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-01, and check the day exists"
-    } else {
+    } else if msg.contains("duplicate key") {
+        "a key may appear only once in the same table: remove or merge the repeated one"
+    } else if file.extension().is_some_and(|e| e == "md") {
         "front matter is TOML: key = value, text in double quotes"
+    } else {
+        "this file is TOML: key = value, text in double quotes"
     };
     // Serde names Rust types; editors need plain words.
     let msg = first_line(&msg)
@@ -436,6 +440,19 @@ pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_help_names_the_file_kind_and_duplicate_keys() {
+        let help = |file: &str, text: &str| {
+            let e = toml::from_str::<toml::Table>(text).unwrap_err();
+            toml_diagnostic(Path::new(file), text, 0, &e, &[])
+                .help
+                .unwrap()
+        };
+        assert!(help("config.toml", "a = 1\na = 2\n").contains("only once"));
+        assert!(help("config.toml", "a = \"x\n").starts_with("this file is TOML"));
+        assert!(help("content/a.md", "a = \"x\n").starts_with("front matter is TOML"));
+    }
 
     fn fm(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         let s = split(Path::new("p.md"), text).map_err(|d| vec![d])?;
