@@ -3,7 +3,6 @@
 //! the site's Content-Security-Policy.
 
 use std::io::{BufRead as _, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,18 +15,6 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture").flatten() {
-        let dest = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
     }
 }
 
@@ -48,12 +35,7 @@ fn a_stylesheet_save_swaps_css_in_place_and_a_page_save_reloads() {
     let Some(chrome) = Chrome::launch() else {
         return;
     };
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("temp");
-    let root = tmp.path().join("site");
-    copy_dir(&repo.join("tests/fixtures/i18n"), &root);
-    copy_dir(&repo.join("themes"), &root.join("themes"));
-    copy_dir(&repo.join("translations"), &root.join("translations"));
+    let (_tmp, root) = support::fixture_site("i18n");
     let mut child = Command::new(env!("CARGO_BIN_EXE_hubgen"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)

@@ -2,7 +2,6 @@
 //! Arabic and Chinese, the count is announced in a live region, the results are keyboard
 //! reachable, and a title made of markup is shown as text.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::support::{self, Chrome};
@@ -114,22 +113,7 @@ fn a_title_made_of_markup_is_shown_as_text() {
     let Some(chrome) = Chrome::launch() else {
         return;
     };
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("temp");
-    let root = tmp.path().join("site");
-    for (from, to) in [
-        ("tests/fixtures/minimal", ""),
-        ("themes", "themes"),
-        ("translations", "translations"),
-    ] {
-        let status = Command::new("cp")
-            .arg("-r")
-            .arg(repo.join(from))
-            .arg(root.join(to))
-            .status()
-            .expect("cp");
-        assert!(status.success());
-    }
+    let (tmp, root) = support::fixture_site("minimal");
     let evil = "<img src=x onerror=alert(1)> Evil title";
     std::fs::write(
         root.join("content/evil.md"),

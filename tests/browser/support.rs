@@ -272,6 +272,30 @@ pub fn hub() -> &'static Hub {
     })
 }
 
+/// A temporary copy of `tests/fixtures/<name>` with the repository's themes and translations,
+/// for tests that edit or extend a site. Returns the folder (deleted when dropped) and the root.
+pub fn fixture_site(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("temp");
+    let root = tmp.path().join("site");
+    copy_dir(&repo.join("tests/fixtures").join(name), &root);
+    copy_dir(&repo.join("themes"), &root.join("themes"));
+    copy_dir(&repo.join("translations"), &root.join("translations"));
+    (tmp, root)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture").flatten() {
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
 /// Serves another built site (a fixture) the same way; returns its origin.
 pub fn serve_dir(root: PathBuf) -> String {
     serve(root)

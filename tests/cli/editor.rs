@@ -154,14 +154,7 @@ fn new_translation_is_a_current_machine_draft() {
     let body = |t: &str| t.splitn(3, "+++\n").nth(2).unwrap_or_default().to_string();
     assert_eq!(body(&stub), body(&english), "the English text is in place");
 
-    let json: serde_json::Value =
-        serde_json::from_str(&site.run(&["translations", "--format", "json"], &[]).stdout).unwrap();
-    let row = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["page"] == "guide/sleep.md")
-        .unwrap();
+    let row = site.translations_row("guide/sleep.md");
     assert_eq!(
         row["languages"][1],
         serde_json::json!(["ar", "machine_draft"])

@@ -209,14 +209,7 @@ fn translations_of_changed_english_are_reported_as_stale() {
     );
     let table = site.run(&["translations"], &[]).stdout;
     assert!(table.contains("guide/stress.md   E   !   ✓   –"), "{table}");
-    let json: serde_json::Value =
-        serde_json::from_str(&site.run(&["translations", "--format", "json"], &[]).stdout).unwrap();
-    let row = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["page"] == "guide/stress.md")
-        .unwrap();
+    let row = site.translations_row("guide/stress.md");
     assert_eq!(row["languages"][1], serde_json::json!(["ar", "stale"]));
     let csv = site.run(&["translations", "--format", "csv"], &[]).stdout;
     assert!(

@@ -107,6 +107,18 @@ impl Site {
         self.run(&["build", "--output", out], env)
     }
 
+    /// The row of `hubgen translations --format json` for `page` (e.g. `guide/sleep.md`).
+    pub fn translations_row(&self, page: &str) -> serde_json::Value {
+        let out = self.run(&["translations", "--format", "json"], &[]).stdout;
+        let json: serde_json::Value = serde_json::from_str(&out).expect("translations JSON");
+        json.as_array()
+            .expect("a list of rows")
+            .iter()
+            .find(|r| r["page"] == page)
+            .unwrap_or_else(|| panic!("no row for {page}: {json}"))
+            .clone()
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
