@@ -276,3 +276,15 @@ fn production_refuses_samples_in_packs_as_before() {
 fn pack_html_snapshot() {
     insta::assert_snapshot!("pack", pack(&built(), "hackney", "guide"));
 }
+
+#[test]
+fn check_places_a_lint_in_a_pack_at_the_pack_source() {
+    let site = Site::new("boroughs", &["packs"]);
+    site.write(
+        "content/packs/money.md",
+        "+++\ntitle = \"Money pack\"\ndescription = \"Money help.\"\n+++\n\n## Money\n\n#### Too deep\n\nText.\n",
+    );
+    let run = site.run(&["check"], &[]);
+    let err = clean(&run.stderr, &site);
+    assert!(err.contains(" --> content/packs/money.md:8:"), "{err}");
+}
