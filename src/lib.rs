@@ -6,7 +6,8 @@
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 //! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
 //! `scaffold` is `hubgen new`; `dates` counts days and writes dates out in each language;
-//! `gitdates` reads pages' last commit dates for `updated`.
+//! `gitdates` reads pages' last commit dates for `updated`. `packs` knows which documents are
+//! information packs and where each borough's copy goes (rendered by `render::packs`).
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
@@ -23,6 +24,7 @@ pub mod i18n;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod packs;
 pub mod parse;
 pub mod render;
 pub mod scaffold;

@@ -273,13 +273,23 @@ fn check_target(
     Some(RefProblem::NoAnchor(shown, id.to_string(), known))
 }
 
-/// The Markdown document a page came from: its own page, or the section or borough whose
-/// pagination (`page/2/`) or category filter pages (`services/food/`) it is.
+/// The Markdown document a page came from: its own page, the section or borough whose
+/// pagination (`page/2/`) or category filter pages (`services/food/`) it is, or the pack a
+/// borough's pack page was made from.
 fn origin<'a>(origins: &HashMap<String, &'a Doc>, path: &str) -> Option<&'a Doc> {
     if let Some(d) = origins.get(path) {
         return Some(d);
     }
     let dir = path.strip_suffix("index.html")?.trim_end_matches('/');
+    // A borough's copy of a pack (`[<lang>/]boroughs/<slug>/packs/<name>/`) comes from the
+    // pack, whose own page is `[<lang>/]packs/<name>/`.
+    let segments: Vec<&str> = dir.split('/').collect();
+    if let [prefix @ .., "boroughs", _, "packs", name] = segments.as_slice() {
+        let lang: String = prefix.iter().map(|p| format!("{p}/")).collect();
+        return origins
+            .get(&format!("{lang}packs/{name}/index.html"))
+            .copied();
+    }
     let (parent, _) = dir.rsplit_once('/')?;
     let (grand, kind) = parent.rsplit_once('/').unwrap_or(("", parent));
     if kind == "page" || kind == "services" {

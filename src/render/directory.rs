@@ -83,6 +83,8 @@ fn borough_view(config: &Config, site: &Site, b: &Borough, campaigns: &[Value]) 
         "count": b.directory.services.len(),
         "groups": groups,
         "campaigns": campaigns,
+        // Packs are listed in the default language: borough data is written once, in English.
+        "packs": crate::packs::for_borough(site, &config.default_language().code, &b.slug),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod extras;
 pub mod markdown;
 pub mod templates;
 
+mod packs;
 mod site_pages;
 
 use std::collections::HashMap;
@@ -310,10 +311,17 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let front = &d.parsed.front;
         let src = &d.parsed.source;
-        let shortcodes = self.shortcodes(d)?;
-        let content = markdown::to_html(d, &shortcodes);
+        // A pack's body needs a borough (its shortcodes insert one borough's data): it is
+        // rendered once per borough by `pack_pages`; its own page lists those copies.
+        let is_pack = crate::packs::is_pack(d);
+        let content = if is_pack {
+            String::new()
+        } else {
+            markdown::to_html(d, &self.shortcodes(d, None)?)
+        };
         let (template, from_front) = match (&front.template, d.is_section()) {
             (Some(t), _) => (t.clone(), Some("template")),
+            (None, false) if is_pack => ("pack_copies.html".to_string(), None),
             (None, true) if d.key() == "_index.md" => ("index.html".to_string(), None),
             (None, true) => ("section.html".to_string(), None),
             (None, false) => match d
@@ -390,6 +398,13 @@ impl<'a> Renderer<'a> {
         }
         if !d.is_section() {
             self.page_meta(&mut ctx, &alternates, &d.path);
+            if is_pack {
+                ctx.insert("pack_copies", &crate::packs::copies(site, d));
+                let mut out =
+                    vec![self.html_file(index_file(&d.path), &template, &ctx, &where_)?];
+                out.extend(self.pack_pages(d)?);
+                return Ok(out);
+            }
             return self
                 .html_file(index_file(&d.path), &template, &ctx, &where_)
                 .map(|f| vec![f]);
@@ -508,8 +523,9 @@ impl<'a> Renderer<'a> {
             .map_err(|e| vec![self.templates.diagnostic(&e, where_)])
     }
 
-    /// Renders each shortcode call of a document, in order.
-    fn shortcodes(&self, d: &Doc) -> Result<Vec<String>, Vec<Diagnostic>> {
+    /// Renders each shortcode call of a document, in order. In a pack, `borough` is the slug
+    /// of the borough whose copy is being rendered; shortcodes see it as a default argument.
+    fn shortcodes(&self, d: &Doc, borough: Option<&str>) -> Result<Vec<String>, Vec<Diagnostic>> {
         let calls = &d.parsed.structure.shortcodes;
         let src = &d.parsed.source;
         let mut out = Vec::with_capacity(calls.len());
@@ -546,6 +562,9 @@ impl<'a> Renderer<'a> {
             }
             let mut ctx = self.base(d.lang());
             ctx.insert("page_path", &d.path);
+            if let Some(slug) = borough {
+                ctx.insert("borough", slug);
+            }
             for (k, v) in &call.args {
                 ctx.insert(k.clone(), v);
             }

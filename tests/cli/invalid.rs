@@ -78,7 +78,7 @@ error[H006]: unknown shortcode `nope`
   |
 5 | See [nothing](@/nothing.md) and {{ nope() }}.
   |                                 ^^^^^^^^^^^^
-  = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/nope.html
+  = help: the shortcodes are: borough_contact, borough_directory, borough_list, borough_name, helplines, language_list, services; or add templates/shortcodes/nope.html
 
 4 errors, 0 warnings in 3 files
 content/: 5 files = 2 pages + 0 drafts skipped + 3 with errors
@@ -132,7 +132,7 @@ fn missing_template() {
   |
 4 | template = "special.html"
   | ^^^^^^^^^^^^^^^^^^^^^^^^^
-  = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, page.html, search.html, section.html, taxonomy_list.html, taxonomy_term.html, translations.html) or add templates/special.html
+  = help: use one of the theme's templates (404.html, base.html, borough.html, borough_category.html, index.html, pack.html, pack_copies.html, page.html, search.html, section.html, taxonomy_list.html, taxonomy_term.html, translations.html) or add templates/special.html
 
 1 error, 0 warnings in 1 file
 content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors
@@ -237,7 +237,7 @@ fn unknown_shortcode() {
   |
 9 | {{ hotlines(area="london") }}
   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-  = help: the shortcodes are: borough_list, helplines, language_list, services; or add templates/shortcodes/hotlines.html
+  = help: the shortcodes are: borough_contact, borough_directory, borough_list, borough_name, helplines, language_list, services; or add templates/shortcodes/hotlines.html
 
 1 error, 0 warnings in 1 file
 content/: 5 files = 4 pages + 0 drafts skipped + 1 with errors

@@ -7,6 +7,7 @@ mod hub;
 mod i18n;
 mod invalid;
 mod minify;
+mod packs;
 mod search;
 mod serve;
 mod services;
