@@ -8,6 +8,7 @@ mod a11y;
 mod html;
 mod live_reload;
 mod nojs;
+mod print;
 mod privacy;
 mod rtl;
 mod search;

@@ -26,6 +26,31 @@ fn every_page_kind_works_with_javascript_off() {
             "no heading: {what}"
         );
         assert!(f["mainText"].as_u64() > Some(40), "no content: {what}");
+        if support::is_pack(kind.path) {
+            // A pack is a print page: its toolbar links back, its lines are in the pack, and
+            // its one script only reveals a Print button (the hint says how to print without).
+            let pack = visit.json(
+                "return {back: document.querySelectorAll('.pack-toolbar a[href]').length, \
+                 tel: document.querySelectorAll('main a[href^=\"tel:\"]').length, \
+                 hint: !!document.querySelector('.print-hint') && \
+                 document.querySelector('.print-hint').offsetParent !== null, \
+                 button: !document.querySelector('.print-button') || document.querySelector('.print-button').hidden};",
+            );
+            assert!(
+                pack["back"].as_u64() >= Some(2),
+                "no way back: {what} {pack}"
+            );
+            assert!(
+                pack["tel"].as_u64() >= Some(1),
+                "no help lines: {what} {pack}"
+            );
+            assert_eq!(pack["hint"], true, "no print hint: {what} {pack}");
+            assert_eq!(
+                pack["button"], true,
+                "a dead Print button shows: {what} {pack}"
+            );
+            continue;
+        }
         assert!(f["nav"].as_u64() >= Some(4), "no navigation: {what}");
         assert!(f["help"].as_u64() >= Some(1), "no help lines: {what}");
         if support::is_search(kind.path) {

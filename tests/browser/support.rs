@@ -111,10 +111,23 @@ pub const KINDS: &[Kind] = &[
         path: "/zh/search/?q=%E5%AD%A4%E7%8B%AC",
     },
     Kind {
+        name: "pack print page",
+        path: "/boroughs/camden/packs/core-conversations/",
+    },
+    Kind {
+        name: "pack index",
+        path: "/packs/",
+    },
+    Kind {
         name: "404",
         path: "/no-such-page/",
     },
 ];
+
+/// True for a borough's information pack: a print page with its own layout.
+pub fn is_pack(path: &str) -> bool {
+    path.contains("/packs/") && path.starts_with("/boroughs/")
+}
 
 /// True for the search page, the one page that needs JavaScript for its results.
 pub fn is_search(path: &str) -> bool {
