@@ -92,6 +92,16 @@ fn sitemap(site: &Site) -> OutputFile {
             );
         }
     }
+    // Each borough's copy of each pack is a page of its own, made outside `site.docs`.
+    for pack in site.docs.iter().filter(|d| crate::packs::is_pack(d)) {
+        for copy in crate::packs::copies(site, pack) {
+            let _ = writeln!(
+                x,
+                "  <url>\n    <loc>{}</loc>\n  </url>",
+                xml_escape(&c.absolute(&copy.path))
+            );
+        }
+    }
     x.push_str("</urlset>\n");
     OutputFile {
         path: "sitemap.xml".into(),

@@ -21,6 +21,7 @@ fn pack(site: &Site, borough: &str, name: &str) -> String {
 #[test]
 fn every_borough_gets_every_pack() {
     let site = built();
+    let sitemap = site.read("sitemap.xml");
     for (slug, name) in BOROUGHS {
         for p in PACKS {
             let html = pack(&site, slug, p);
@@ -35,6 +36,8 @@ fn every_borough_gets_every_pack() {
                 )),
                 "{slug}/{p}: canonical"
             );
+            let loc = format!("<loc>https://hub.example.org/boroughs/{slug}/packs/{p}/</loc>");
+            assert!(sitemap.contains(&loc), "{slug}/{p}: not in the sitemap");
         }
     }
     // Translations of a pack are made for every borough too, under the language's prefix.
