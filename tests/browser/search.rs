@@ -147,3 +147,52 @@ fn a_title_made_of_markup_is_shown_as_text() {
     let violations = visit.json("return window.__csp;");
     assert_eq!(violations, serde_json::json!([]));
 }
+
+/// A benchmark, not a gate (no timing is ever asserted): time from an `input` event to the
+/// results list changing, for queries whose shards are already loaded, in English, Arabic and
+/// Chinese. Run with `cargo test --test browser -- --ignored --nocapture search_latency`.
+#[test]
+#[ignore = "benchmark: prints timings for BENCHMARKS.md"]
+fn search_latency() {
+    let Some(chrome) = Chrome::launch() else {
+        return;
+    };
+    let hub = support::hub();
+    let visit = chrome.tab(true);
+    for (path, queries) in [
+        (
+            "/search/",
+            vec![
+                "money",
+                "mone",
+                "talk to someone",
+                "loneliness",
+                "food hackney",
+            ],
+        ),
+        ("/ar/search/", vec!["المال", "الوحدة", "المساعدة الآن"]),
+        ("/zh/search/", vec!["孤独", "压力", "寻求帮助"]),
+    ] {
+        visit.open(&hub.url(path));
+        let list = serde_json::to_string(&queries).expect("json");
+        let times = visit.json(&format!(
+            "const box = document.getElementById('search-q'); \
+             const results = document.getElementById('search-results'); \
+             const run = q => new Promise(res => {{ const t0 = performance.now(); \
+               const done = () => q ? results.children.length > 0 && results.querySelector('a') : results.children.length === 0; \
+               const mo = new MutationObserver(() => {{ if (done()) {{ mo.disconnect(); res(performance.now() - t0); }} }}); \
+               mo.observe(results, {{childList: true, subtree: true, characterData: true}}); \
+               box.value = q; box.dispatchEvent(new Event('input', {{bubbles: true}})); }}); \
+             const out = {{}}; \
+             for (const q of {list}) {{ \
+               await run(q); await new Promise(r => setTimeout(r, 200)); \
+               await run(''); await new Promise(r => setTimeout(r, 200)); \
+               const warm = []; \
+               for (let i = 0; i < 5; i++) {{ warm.push(await run(q)); await new Promise(r => setTimeout(r, 100)); \
+                 await run(''); await new Promise(r => setTimeout(r, 100)); }} \
+               warm.sort((a, b) => a - b); out[q] = warm[2].toFixed(1) + ' ms median of 5'; }} \
+             return out;"
+        ));
+        println!("{path}: {times:#}");
+    }
+}
