@@ -2,19 +2,21 @@
 //! and metadata chunks, every file named by the hash of its bytes.
 //!
 //! Layout under `/search/<code>/` (the client, `search.js`, reads exactly this):
-//! - `manifest.<hash>.json`: `{"v":1,"lang","per","firsts":[first…],"shards":"<hashes>",
+//! - `manifest.<hash>.json`: `{"v":2,"lang","per","firsts":[first…],"shards":"<hashes>",
 //!   "meta":"<hashes>"}`, each hash 10 hex digits, concatenated.
 //!   The search page carries the manifest's URL, so even the manifest can be cached forever.
 //! - `s.<hash>.json`: a run of consecutive terms in code-point order, `[[term, postings]…]`.
 //!   A shard's `first` in the manifest is the shortest prefix that separates it from the shard
 //!   before, so the client finds a term's shard by binary search, and all the terms starting
 //!   with a typed prefix in a contiguous run of shards.
-//! - postings: flat `[page delta, block mask, score, …]` in page order; `score` is the BM25
+//! - postings: one string of numbers `page delta, block mask, score, …` in page order (see
+//!   `push_num` for the digits); `score` is the BM25
 //!   contribution of the term to that page ×10, rounded; bit `b` of the mask says the term
 //!   occurs in block `b` (0 = title and intro, then one per heading; blocks past 30 share
-//!   bit 31), which is how results link to the heading a match is under. Or, when the term belongs to
-//!   the same stem group as an earlier term of the same shard, just that term (a string):
-//!   `worries` → `"worried"`. This is how stemming reaches queries without a stemmer in the
+//!   bit 31), which is how results link to the heading a match is under. Or, when the term
+//!   belongs to the same stem group as an earlier term of the same shard, the number of that
+//!   term's row in the shard: `worries` → `3` (the row of `"worried"`). This is how stemming
+//!   reaches queries without a stemmer in the
 //!   client: every form of a word that occurs on the site carries the postings of its whole
 //!   group, so typing any of them finds the others.
 //! - `m.<hash>.json`: metadata of `per` consecutive pages, `[{u,t,c,b:[[anchor,heading,excerpt]…]}]`.
@@ -29,6 +31,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::extract::{Entry, entries};
+use super::postings;
 use super::tokenize::{fold_word, group_key, nfc, runs, stemmer};
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
@@ -44,7 +47,10 @@ const WEIGHTS: [f64; 3] = [5.0, 3.0, 1.0];
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// A shard is closed once it passes this many bytes (one very common term may exceed it alone).
-const SHARD_BYTES: usize = 16 * 1024;
+/// Counted exactly now; the earlier 16 KB was an estimate (4 bytes a number) that closed JSON
+/// shards at about 10 KB. 8 KB of compact postings keeps a rare word's download no larger on
+/// the hub, where most queries fetch small shards.
+const SHARD_BYTES: usize = 8 * 1024;
 /// Pages per metadata chunk.
 const PER_CHUNK: usize = 4;
 /// Characters of text kept for the excerpt of the intro and of each later block (the
@@ -87,13 +93,6 @@ struct PageMeta<'a> {
     t: &'a str,
     c: &'a str,
     b: Vec<(&'a str, &'a str, String)>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Postings<'a> {
-    List(Vec<u32>),
-    Same(&'a str),
 }
 
 /// FNV-1a: the word cache is hit once per token, and SipHash's protection against chosen
@@ -153,8 +152,9 @@ struct Shared {
     vocab: BTreeSet<(u32, u32)>,
 }
 
-/// Per group: block mask and term frequency in each field.
-type Counts = (u32, [u32; 3]);
+/// Per group: block mask and term frequency in each field (saturating: 65,535 of one word in
+/// one field of one page is already far past where BM25 stops counting).
+type Counts = (u32, [u16; 3]);
 /// One entry's counts by group (sorted by group) and its length in each field.
 type Counted = (Vec<(u32, Counts)>, [u32; 3]);
 
@@ -171,21 +171,24 @@ fn count(
     stemmer: Option<&rust_stemmers::Stemmer>,
     cache: &mut FastMap<Box<str>, Option<Folded>>,
     shared: &Mutex<Shared>,
+    hits: &mut Vec<(u32, u32, u8)>,
 ) -> Counted {
-    // (group, block bit, field) per token, summed up after sorting: cheaper than a map.
-    let mut hits: Vec<(u32, u32, u8)> = Vec::new();
+    // (group, block bit, field) per token, summed up after sorting: cheaper than a map. The
+    // buffer is reused from entry to entry (it was one of the build's larger allocators).
+    hits.clear();
     let mut len = [0u32; 3];
     for (b, block) in e.blocks.iter().enumerate() {
         let bit = block_bit(b);
-        let mut fields: Vec<(&str, usize)> = vec![(&block.heading, HEADING), (&block.text, BODY)];
-        if b == 0 {
-            fields.push((&e.title, TITLE));
-            // A service is found by its borough too ("food Hackney").
-            if e.url.contains("#svc-") {
-                fields.push((&e.context, BODY));
-            }
-        }
-        for (text, field) in fields {
+        let first = b == 0;
+        // A service is found by its borough too ("food Hackney").
+        let service = first && e.url.contains("#svc-");
+        let fields = [
+            (block.heading.as_str(), HEADING, true),
+            (block.text.as_str(), BODY, true),
+            (e.title.as_str(), TITLE, first),
+            (e.context.as_str(), BODY, service),
+        ];
+        for (text, field, _) in fields.into_iter().filter(|f| f.2) {
             let text = nfc(text);
             runs(&text, |run| {
                 let folded = match cache.get(run) {
@@ -222,11 +225,11 @@ fn count(
     }
     hits.sort_unstable_by_key(|&(g, _, _)| g);
     let mut list: Vec<(u32, Counts)> = Vec::new();
-    for (g, bit, field) in hits {
+    for &(g, bit, field) in hits.iter() {
         match list.last_mut() {
             Some((last, c)) if *last == g => {
                 c.0 |= bit;
-                c.1[field as usize] += 1;
+                c.1[field as usize] = c.1[field as usize].saturating_add(1);
             }
             _ => {
                 let mut tf = [0; 3];
@@ -252,18 +255,34 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         .par_chunks(chunk)
         .flat_map_iter(|part| {
             let mut cache = FastMap::default();
+            let mut hits = Vec::new();
             part.iter()
-                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared))
+                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared, &mut hits))
                 .collect::<Vec<_>>()
         })
         .collect();
     let Shared { strings, vocab } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-    // group → postings (page, counts), in page order
-    let mut groups: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); strings.names.len()];
+    // group → postings (page, counts), in page order: the per-entry lists transposed into
+    // one flat array, each group's run found by offset (no vector per group to grow, and
+    // each entry's list is freed as soon as it has been copied).
+    let groups = strings.names.len();
+    let mut start = vec![0usize; groups + 1];
+    for (list, _) in &counted {
+        for &(g, _) in list {
+            start[g as usize + 1] += 1;
+        }
+    }
+    for g in 0..groups {
+        start[g + 1] += start[g];
+    }
+    let mut next = start.clone();
+    let mut flat: Vec<(u32, Counts)> = vec![(0, (0, [0; 3])); start[groups]];
     let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(counted.len());
     for (p, (list, len)) in counted.into_iter().enumerate() {
         for (g, c) in list {
-            groups[g as usize].push((p as u32, c));
+            let at = &mut next[g as usize];
+            flat[*at] = (p as u32, c);
+            *at += 1;
         }
         lengths.push(len);
     }
@@ -272,28 +291,28 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     for (f, a) in avg.iter_mut().enumerate() {
         *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
     }
-    let scored: Vec<Vec<(u32, u32, u32)>> = groups
-        .par_iter()
-        .map(|list| {
+    // Each group's postings scored and written straight into their compact string form.
+    let scored: Vec<String> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let list = &flat[start[g]..start[g + 1]];
             let df = list.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            list.iter()
-                .map(|&(p, (mask, tf))| {
-                    let len = lengths[p as usize];
-                    let tf: f64 = (0..3)
-                        .map(|f| {
-                            let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
-                            WEIGHTS[f] * f64::from(tf[f]) / norm
-                        })
-                        .sum();
-                    let s = idf * tf * (K1 + 1.0) / (tf + K1);
-                    (p, mask, ((s * 10.0).round() as u32).max(1))
-                })
-                .collect()
+            postings::encode(list.iter().map(|&(p, (mask, tf))| {
+                let len = lengths[p as usize];
+                let tf: f64 = (0..3)
+                    .map(|f| {
+                        let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
+                        WEIGHTS[f] * f64::from(tf[f]) / norm
+                    })
+                    .sum();
+                let s = idf * tf * (K1 + 1.0) / (tf + K1);
+                (p, mask, ((s * 10.0).round() as u32).max(1))
+            }))
         })
         .collect();
     // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
-    drop(groups);
+    drop(flat);
     // term → its groups, terms in code-point order
     let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (t, g) in vocab {
@@ -315,7 +334,7 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         meta.push(put(&mut files, &dir, "m", json(&pages)));
     }
     let manifest = Manifest {
-        v: 1,
+        v: 2,
         lang,
         per: PER_CHUNK,
         firsts,
@@ -378,58 +397,71 @@ fn excerpt(text: &str, keep: usize) -> String {
 }
 
 /// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
+/// A shard is `[["term","postings"],["form",row]…]`, written directly (a term is escaped
+/// like any JSON string; postings need no escaping).
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
-    scored: &[Vec<(u32, u32, u32)>],
+    scored: &[String],
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut current: Vec<(&str, Postings)> = Vec::new();
-    let mut size = 0;
-    // group set → first term of the current shard holding its postings
-    let mut seen: HashMap<&[u32], &str> = HashMap::new();
+    let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
+    let mut rows = 0usize;
+    // group set → row of the current shard holding its postings
+    let mut seen: HashMap<&[u32], usize> = HashMap::new();
     let mut prev_last: Option<&str> = None;
     let mut first: Option<&str> = None;
     for (&term, groups) in vocab {
-        let postings = match seen.get(groups.as_slice()) {
-            Some(&same) => Postings::Same(same),
+        current.push(if rows == 0 { b'[' } else { b',' });
+        current.push(b'[');
+        // Serialising a string into a vector cannot fail.
+        let _ = serde_json::to_writer(&mut current, term);
+        current.push(b',');
+        match seen.get(groups.as_slice()) {
+            Some(&row) => current.extend_from_slice(row.to_string().as_bytes()),
             None => {
-                seen.insert(groups, term);
-                Postings::List(encode(groups, scored))
+                seen.insert(groups, rows);
+                current.push(b'"');
+                match groups.as_slice() {
+                    [g] => current.extend_from_slice(
+                        scored
+                            .get(*g as usize)
+                            .map_or("", String::as_str)
+                            .as_bytes(),
+                    ),
+                    _ => current.extend_from_slice(postings::union(groups, scored).as_bytes()),
+                }
+                current.push(b'"');
             }
-        };
-        size += term.len()
-            + match &postings {
-                Postings::List(l) => l.len() * 4,
-                Postings::Same(s) => s.len(),
-            };
+        }
+        current.push(b']');
+        rows += 1;
         first.get_or_insert(term);
-        current.push((term, postings));
-        if size >= SHARD_BYTES {
+        if current.len() >= SHARD_BYTES {
             out.push(close(&mut current, prev_last, first, dir, files));
             prev_last = Some(term);
             first = None;
-            size = 0;
+            rows = 0;
             seen.clear();
         }
     }
-    if !current.is_empty() {
+    if rows > 0 {
         out.push(close(&mut current, prev_last, first, dir, files));
     }
     out
 }
 
 fn close(
-    current: &mut Vec<(&str, Postings)>,
+    current: &mut Vec<u8>,
     prev_last: Option<&str>,
     first: Option<&str>,
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> (String, String) {
     let sep = separator(prev_last, first.unwrap_or(""));
-    let hash = put(files, dir, "s", json(&*current));
-    current.clear();
+    current.push(b']');
+    let hash = put(files, dir, "s", std::mem::take(current));
     (sep, hash)
 }
 
@@ -446,34 +478,6 @@ fn separator(prev: Option<&str>, first: &str) -> String {
         }
     }
     first.to_string()
-}
-
-/// Postings of the union of `groups` (blocks or-ed, best score per page), delta-encoded.
-fn encode(groups: &[u32], scored: &[Vec<(u32, u32, u32)>]) -> Vec<u32> {
-    if let [g] = groups {
-        // One group (nearly every word): its postings are already in page order.
-        let list = scored.get(*g as usize).map_or(&[][..], Vec::as_slice);
-        return delta(list.iter().copied());
-    }
-    let mut merged: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
-    for &g in groups {
-        for &(p, mask, s) in scored.get(g as usize).into_iter().flatten() {
-            let slot = merged.entry(p).or_default();
-            slot.0 |= mask;
-            slot.1 = slot.1.max(s);
-        }
-    }
-    delta(merged.into_iter().map(|(p, (m, s))| (p, m, s)))
-}
-
-fn delta(list: impl Iterator<Item = (u32, u32, u32)>) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut last = 0;
-    for (p, mask, s) in list {
-        out.extend([p - last, mask, s]);
-        last = p;
-    }
-    out
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {

@@ -7,6 +7,7 @@
 
 pub mod extract;
 pub mod index;
+pub mod postings;
 pub mod tokenize;
 
 use std::collections::HashMap;

@@ -181,6 +181,18 @@
   var SHOW = 10;
 
   // `fetchJson(url)` returns a promise of parsed JSON (window.fetch, or files in tests).
+  // Postings string → numbers (src/search/postings.rs): base-32 digits, most significant
+  // first; '#'..'B' are digits with more to come, '_'..'~' a number's last digit.
+  function decode(s) {
+    var out = [];
+    var v = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0x5F) { out.push(v * 32 + c - 0x5F); v = 0; } else v = v * 32 + c - 0x23;
+    }
+    return out;
+  }
+
   function createSearch(manifestUrl, lang, fetchJson) {
     var dir = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
     var cache = new Map();
@@ -210,9 +222,12 @@
       return get(dir + 's.' + hashAt(m.shards, i) + '.json').then(function (rows) {
         if (rows.byTerm) return rows;
         var map = new Map();
-        rows.forEach(function (r) { map.set(r[0], r[1]); });
-        // A string names an earlier word of the same stem group: share its postings.
-        rows.forEach(function (r) { if (typeof r[1] === 'string') map.set(r[0], map.get(r[1]) || []); });
+        // Postings stay a string until a query uses them (decode); a number is the row of an
+        // earlier word of the same stem group, whose postings object is shared.
+        rows.forEach(function (r) { if (typeof r[1] === 'string') map.set(r[0], { s: r[1] }); });
+        rows.forEach(function (r) {
+          if (typeof r[1] === 'number') map.set(r[0], (rows[r[1]] && map.get(rows[r[1]][0])) || { s: '' });
+        });
         rows.byTerm = map;
         return rows;
       });
@@ -275,17 +290,18 @@
           // Other forms of the same stem group share the same postings array.
           hit[2].forEach(function (r) { if (hit[2].byTerm.get(r[0]) === postings) words.add(r[0]); });
           var exact = word === terms[ti];
+          var nums = postings.list || (postings.list = decode(postings.s));
           var page = 0;
-          for (var k = 0; k + 2 < postings.length; k += 3) {
-            page += postings[k];
+          for (var k = 0; k + 2 < nums.length; k += 3) {
+            page += nums[k];
             var p = pages.get(page);
             if (!p) {
               p = { page: page, best: new Array(terms.length).fill(0), masks: new Array(terms.length).fill(0) };
               pages.set(page, p);
             }
-            var score = postings[k + 2] * (exact ? 1 : 0.7);
+            var score = nums[k + 2] * (exact ? 1 : 0.7);
             if (score > p.best[ti]) p.best[ti] = score;
-            p.masks[ti] |= postings[k + 1];
+            p.masks[ti] |= nums[k + 1];
           }
         });
       });
