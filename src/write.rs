@@ -91,11 +91,12 @@ pub struct Staging {
     minify: bool,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Hash every file into `produced` (serve only: a plain build never needs the manifest,
+    /// and hashing a large site costs seconds of CPU).
+    track: bool,
     /// The site on disk when updating in place; None for a fresh folder swapped in whole.
     previous: Option<Arc<Manifest>>,
     produced: Mutex<Manifest>,
-    /// Relative paths staged for renaming into place (updating only).
-    staged: Mutex<Vec<String>>,
 }
 
 impl Staging {
@@ -118,22 +119,24 @@ impl Staging {
             minify,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            track: false,
             previous: None,
             produced: Mutex::new(Manifest::new()),
-            staged: Mutex::new(Vec::new()),
         })
     }
 
-    /// Like `new`, but `finish` updates `output` in place: `previous` must describe what is
-    /// on disk there (the manifest of the build that wrote it). Falls back to a fresh folder
-    /// when `output` does not hold a site.
+    /// Like `new`, but keeps the manifest of what it writes, and `finish` updates `output` in
+    /// place: `previous` must describe what is on disk there (the manifest of the build that
+    /// wrote it). An empty `previous` (the first build) or an `output` that does not hold a
+    /// site gives a fresh folder swapped in whole.
     pub fn updating(
         output: &Path,
         minify: bool,
         previous: Arc<Manifest>,
     ) -> anyhow::Result<Staging> {
         let mut staging = Staging::new(output, minify)?;
-        if output.join(MARKER).is_file() {
+        staging.track = true;
+        if !previous.is_empty() && output.join(MARKER).is_file() {
             staging.previous = Some(previous);
         }
         Ok(staging)
@@ -150,21 +153,21 @@ impl Staging {
                 .with_context(|| format!("cannot read {}", src.display()))?
                 .into(),
         };
-        let hash: [u8; 32] = Sha256::digest(&bytes).into();
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        self.produced
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(f.path.clone(), hash);
-        if let Some(previous) = &self.previous {
-            if previous.get(&f.path) == Some(&hash) {
-                return Ok(());
-            }
-            self.staged
+        if self.track {
+            let hash: [u8; 32] = Sha256::digest(&bytes).into();
+            let unchanged = self
+                .previous
+                .as_ref()
+                .is_some_and(|p| p.get(&f.path) == Some(&hash));
+            self.produced
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(f.path.clone());
+                .insert(f.path.clone(), hash);
+            if unchanged {
+                return Ok(());
+            }
         }
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
@@ -233,8 +236,12 @@ impl Staging {
                 }
             }
         }
-        let mut staged =
-            std::mem::take(&mut *self.staged.lock().unwrap_or_else(PoisonError::into_inner));
+        // What `put` wrote into the staging folder: every file new or changed since `previous`.
+        let mut staged: Vec<&String> = produced
+            .iter()
+            .filter(|(p, h)| previous.get(*p) != Some(*h))
+            .map(|(p, _)| p)
+            .collect();
         staged.sort();
         for rel in &staged {
             let rel_path = safe_relative(rel)?;
@@ -385,6 +392,33 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "new"
         );
+    }
+
+    #[test]
+    fn only_serve_builds_keep_a_manifest_and_an_empty_one_swaps_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let plain = commit(&out, &[file("stale.txt", "old")], false).unwrap();
+        assert!(plain.manifest.is_empty(), "a plain build hashes nothing");
+
+        // The first serve build: an empty manifest swaps a fresh folder in (the stale file goes)
+        // and records what it wrote.
+        let first = Staging::updating(&out, false, Arc::default()).unwrap();
+        first.put(&file("a.txt", "one")).unwrap();
+        first.put(&file("b.txt", "two")).unwrap();
+        let first = first.finish(&out, false).unwrap();
+        assert!(!out.join("stale.txt").exists());
+        assert_eq!(first.manifest.len(), 2);
+
+        // The next one rewrites only what changed and removes what is gone.
+        let next = Staging::updating(&out, false, first.manifest.clone()).unwrap();
+        next.put(&file("a.txt", "one")).unwrap();
+        next.put(&file("c.txt", "three")).unwrap();
+        let next = next.finish(&out, false).unwrap();
+        assert_eq!((next.written, next.removed), (1, 1));
+        assert!(!out.join("b.txt").exists());
+        assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "three");
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "one");
     }
 
     #[test]

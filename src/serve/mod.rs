@@ -120,7 +120,8 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
         },
         write: true,
         background_cleanup: true,
-        previous: None,
+        // Empty: the first build writes a fresh folder and records what it wrote.
+        previous: Some(Arc::default()),
     };
     let state = Arc::new(State::new());
     {
@@ -186,16 +187,21 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
 ///
 /// Every rebuild renders the whole site (so nothing can go stale), but after the first it
 /// writes only the files whose bytes changed, in place: `opts.previous` carries the manifest of
-/// what is on disk. Anything unexpected drops it, and the next build writes a fresh folder.
+/// what is on disk. Anything unexpected empties it, and the next build writes a fresh folder.
 fn rebuild(opts: &mut BuildOptions, state: &State, batch: Option<&watch::Batch>) {
     let started = Instant::now();
     // The build should never panic; if it does, keep serving the last good site and say so.
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| build(opts)));
     opts.previous = match &result {
-        Ok(Ok(report)) => report.written.as_ref().map(|w| w.manifest.clone()),
+        Ok(Ok(report)) => Some(
+            report
+                .written
+                .as_ref()
+                .map_or_else(Arc::default, |w| w.manifest.clone()),
+        ),
         // Content errors leave the output untouched, so its manifest still holds.
         Ok(Err(Failure::Content(_))) => opts.previous.take(),
-        _ => None,
+        _ => Some(Arc::default()),
     };
     let ms = started.elapsed().as_millis();
     let what = match batch {
