@@ -5,6 +5,7 @@
 //! Every stage up to the model runs to the end even when files are broken, so the editor sees
 //! every problem at once; nothing is written unless the whole site rendered.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -70,6 +71,8 @@ pub struct Loaded {
     pub site: Site,
     /// UI strings.
     pub strings: Strings,
+    /// Shortcode names the templates provide.
+    pub shortcodes: BTreeSet<String>,
     /// Warnings so far.
     pub warnings: Diagnostics,
     /// Time per stage so far.
@@ -140,7 +143,7 @@ fn load_counted(
         broken: parsed.broken.into_iter().chain(loaded.broken).collect(),
         assets: loaded.assets,
         data: loaded.data,
-        shortcodes,
+        shortcodes: shortcodes.clone(),
     };
     let site = match model::assemble(config, inputs) {
         Ok((site, warnings)) => {
@@ -159,6 +162,7 @@ fn load_counted(
     Ok(Loaded {
         site,
         strings,
+        shortcodes,
         warnings: ds,
         timings: clock.timings,
     })
@@ -167,6 +171,53 @@ fn load_counted(
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     run(opts, false).result
+}
+
+/// What a successful build leaves for `serve` to update the site from without starting over
+/// (`crate::serve::incremental`): the model and everything rendering used besides it.
+pub struct Kept {
+    /// The model.
+    pub site: Site,
+    /// Templates, shared contexts, static files.
+    pub prepared: render::Prepared,
+    /// Shortcode names the templates provide.
+    pub shortcodes: BTreeSet<String>,
+    /// Each language's search manifest URL, as the search pages name it.
+    pub manifests: HashMap<String, String>,
+    /// The build's warnings.
+    pub warnings: Diagnostics,
+    /// Each language's search index, ready to update (empty when the site has no search).
+    pub search: Vec<search::incremental::LangState>,
+    /// What the model read besides the files, taken before the build: the checked-out commit
+    /// (pages' `updated` dates) and today's date (review and services staleness).
+    pub world: World,
+}
+
+/// What a build depends on besides the site's files; when it moves, serve rebuilds everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct World {
+    git_head: Option<String>,
+    today: crate::dates::Ymd,
+    services_today: i64,
+}
+
+impl World {
+    /// Reads the commit and the date now.
+    pub fn now(root: &std::path::Path) -> World {
+        World {
+            git_head: crate::gitdates::head(&root.join("content")),
+            today: crate::dates::today(),
+            services_today: crate::parse::services::today(),
+        }
+    }
+}
+
+/// `build`, also returning what serve keeps to update the site later.
+pub fn build_kept(opts: &BuildOptions) -> Result<(BuildReport, Kept), Failure> {
+    let world = World::now(&opts.root);
+    let (report, kept) = build_counted(opts, false, Some(world), &mut Inventory::default())?;
+    let kept = kept.ok_or_else(|| Failure::Env(anyhow::anyhow!("nothing was kept")))?;
+    Ok((report, kept))
 }
 
 /// What `run` produced: the build's result and the accounting of `content/`.
@@ -182,7 +233,7 @@ pub struct Outcome {
 /// for every file in `content/` whether or not it succeeds.
 pub fn run(opts: &BuildOptions, lint: bool) -> Outcome {
     let mut inv = Inventory::default();
-    let result = build_counted(opts, lint, &mut inv);
+    let result = build_counted(opts, lint, None, &mut inv).map(|(report, _)| report);
     let accounting = match &result {
         // config.toml failed: content/ was never walked.
         _ if inv.files.is_empty() => None,
@@ -193,14 +244,17 @@ pub fn run(opts: &BuildOptions, lint: bool) -> Outcome {
     Outcome { result, accounting }
 }
 
+/// The pipeline; with `keep` (the world as it was before the build), also what serve keeps.
 fn build_counted(
     opts: &BuildOptions,
     lint: bool,
+    keep: Option<World>,
     inv: &mut Inventory,
-) -> Result<BuildReport, Failure> {
+) -> Result<(BuildReport, Option<Kept>), Failure> {
     let Loaded {
         site,
         strings,
+        shortcodes,
         warnings: mut ds,
         timings,
     } = load_counted(&opts.root, &opts.overrides, inv)?;
@@ -242,10 +296,32 @@ fn build_counted(
     // The index is built beside the rendering (its sequential steps then use the cores that
     // rendering leaves idle); the search pages come last, since each names its language's
     // manifest, whose file name is the hash of its contents.
-    let strings = Arc::new(strings);
-    let assets = Arc::new(assets);
+    let prepared = render::prepare(&site, Arc::new(strings), Arc::new(assets)).map_err(|e| {
+        ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
+        Failure::Content(std::mem::take(&mut ds))
+    })?;
+    let keep_search = keep.is_some() && site.config.search;
     let (indexed, rendered) = rayon::join(
         || {
+            // Serve keeps each language's index to update it after an edit (the same files).
+            if keep_search {
+                let (states, counts): (Vec<_>, Vec<usize>) = site
+                    .config
+                    .languages
+                    .par_iter()
+                    .map(|l| {
+                        let (state, files) = search::incremental::LangState::build(&site, &l.code);
+                        let n = files.len();
+                        files.into_par_iter().for_each(sink);
+                        (state, n)
+                    })
+                    .unzip();
+                let manifests = states
+                    .iter()
+                    .map(|s| (s.lang().to_string(), s.manifest_url.clone()))
+                    .collect();
+                return (manifests, counts.iter().sum(), states);
+            }
             let mut index = search::build(&site);
             let mut n = 0;
             for lang in &mut index.langs {
@@ -253,14 +329,14 @@ fn build_counted(
                 n += files.len();
                 files.into_par_iter().for_each(sink);
             }
-            (index.manifests(), n)
+            (index.manifests(), n, Vec::new())
         },
-        || render::site(&site, strings.clone(), assets.clone(), &sink),
+        || render::site(&site, &prepared, &sink),
     );
-    let (manifests, index_files) = indexed;
-    let files = match rendered.and_then(|n| {
-        render::search_pages(&site, strings, assets, &manifests, &sink).map(|m| n + m)
-    }) {
+    let (manifests, index_files, search_states) = indexed;
+    let files = match rendered
+        .and_then(|n| render::search_pages(&site, &prepared, &manifests, &sink).map(|m| n + m))
+    {
         Ok(n) => n + index_files,
         Err(e) => {
             ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
@@ -304,5 +380,14 @@ fn build_counted(
         clock.lap("swap");
     }
     report.timings = clock.timings;
-    Ok(report)
+    let kept = keep.map(|world| Kept {
+        site,
+        prepared,
+        shortcodes,
+        manifests,
+        warnings: report.warnings.clone(),
+        search: search_states,
+        world,
+    });
+    Ok((report, kept))
 }

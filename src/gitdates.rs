@@ -23,10 +23,9 @@ static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
 
 /// Content path (`guidance/sleep.md`, as `load` names files) → date of its last commit.
 pub fn last_commit_dates(content_dir: &Path) -> HashMap<String, Date> {
-    let Some(head) = git(content_dir, &["rev-parse", "--verify", "-q", "HEAD"]) else {
+    let Some(head) = head(content_dir) else {
         return HashMap::new();
     };
-    let head = head.trim().to_string();
     if let Ok(cache) = CACHE.lock()
         && let Some((dir, commit, dates)) = cache.as_ref()
         && dir == content_dir
@@ -58,6 +57,12 @@ pub fn last_commit_dates(content_dir: &Path) -> HashMap<String, Date> {
         *cache = Some((content_dir.to_path_buf(), head, dates.clone()));
     }
     dates
+}
+
+/// The commit checked out, or None outside a git checkout: serve's targeted rebuilds keep the
+/// dates of the last full build, which stay right only while HEAD does not move.
+pub fn head(content_dir: &Path) -> Option<String> {
+    git(content_dir, &["rev-parse", "--verify", "-q", "HEAD"]).map(|h| h.trim().to_string())
 }
 
 /// Runs git in `dir`; its output, or None when git is missing or fails.

@@ -60,15 +60,20 @@ pub struct Row {
     pub review: Option<review::State>,
 }
 
+/// True for the English pages the matrix has a row for: those under `guidance/` and those
+/// with at least one translation.
+pub fn in_matrix(site: &Site, d: &Doc) -> bool {
+    d.lang() == site.config.default_language().code
+        && (d.key().starts_with("guidance/") || d.translations.len() > 1)
+}
+
 /// Rows for every English page under `guidance/` or with at least one translation.
 pub fn matrix(site: &Site) -> Vec<Row> {
-    let default = &site.config.default_language().code;
     let today = crate::dates::today();
     let mut rows: Vec<Row> = site
         .docs
         .iter()
-        .filter(|d| d.lang() == default.as_str())
-        .filter(|d| d.key().starts_with("guidance/") || d.translations.len() > 1)
+        .filter(|d| in_matrix(site, d))
         .map(|english| {
             let rev = review::own(&site.config, english);
             Row {

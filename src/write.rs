@@ -96,6 +96,9 @@ pub struct Staging {
     track: bool,
     /// The site on disk when updating in place; None for a fresh folder swapped in whole.
     previous: Option<Arc<Manifest>>,
+    /// Patching (serve's targeted rebuilds): only part of the site is produced, and only the
+    /// files named here (by `remove`) are deleted; None = the whole site is produced.
+    patch: Option<Mutex<Vec<String>>>,
     produced: Mutex<Manifest>,
 }
 
@@ -121,6 +124,7 @@ impl Staging {
             bytes: AtomicU64::new(0),
             track: false,
             previous: None,
+            patch: None,
             produced: Mutex::new(Manifest::new()),
         })
     }
@@ -140,6 +144,35 @@ impl Staging {
             staging.previous = Some(previous);
         }
         Ok(staging)
+    }
+
+    /// Like `updating`, for a build that produces only part of the site: files not produced
+    /// keep their place on disk and in the manifest, unless named by `remove`. Fails when
+    /// `previous` is empty or the output holds no site: a patch needs something to patch.
+    pub fn patching(
+        output: &Path,
+        minify: bool,
+        previous: Arc<Manifest>,
+    ) -> anyhow::Result<Staging> {
+        let mut staging = Staging::updating(output, minify, previous)?;
+        if staging.previous.is_none() {
+            bail!(
+                "cannot patch {}: it holds no site from this process",
+                output.display()
+            );
+        }
+        staging.patch = Some(Mutex::new(Vec::new()));
+        Ok(staging)
+    }
+
+    /// Patching: deletes `rel` (relative to the output) when finishing, unless it is produced.
+    pub fn remove(&self, rel: String) {
+        if let Some(patch) = &self.patch {
+            patch
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(rel);
+        }
     }
 
     /// Writes one file (minifying HTML when asked). Safe to call from many threads.
@@ -221,10 +254,20 @@ impl Staging {
         previous: &Manifest,
         produced: Arc<Manifest>,
     ) -> anyhow::Result<WriteReport> {
-        let mut gone: Vec<&String> = previous
-            .keys()
-            .filter(|p| !produced.contains_key(*p))
-            .collect();
+        let removals: Option<Vec<String>> = self
+            .patch
+            .as_ref()
+            .map(|p| std::mem::take(&mut *p.lock().unwrap_or_else(PoisonError::into_inner)));
+        let mut gone: Vec<&String> = match &removals {
+            None => previous
+                .keys()
+                .filter(|p| !produced.contains_key(*p))
+                .collect(),
+            Some(list) => list
+                .iter()
+                .filter(|p| previous.contains_key(*p) && !produced.contains_key(*p))
+                .collect(),
+        };
         gone.sort();
         for rel in &gone {
             let path = output.join(safe_relative(rel)?);
@@ -253,12 +296,25 @@ impl Staging {
             std::fs::rename(&from, &to)
                 .with_context(|| format!("cannot move {} into place", to.display()))?;
         }
+        let (written, removed) = (staged.len(), gone.len());
+        // A patch's manifest is the previous one with what it produced and deleted applied.
+        let manifest = match &removals {
+            None => produced,
+            Some(_) => {
+                let mut all = previous.clone();
+                for rel in &gone {
+                    all.remove(*rel);
+                }
+                all.extend(produced.iter().map(|(p, h)| (p.clone(), *h)));
+                Arc::new(all)
+            }
+        };
         Ok(WriteReport {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
-            written: staged.len(),
-            removed: gone.len(),
-            manifest: produced,
+            written,
+            removed,
+            manifest,
         })
     }
 }
@@ -419,6 +475,36 @@ mod tests {
         assert!(!out.join("b.txt").exists());
         assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "three");
         assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "one");
+    }
+
+    #[test]
+    fn a_patch_writes_what_it_is_given_and_removes_only_what_it_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert!(
+            Staging::patching(&out, false, Arc::default()).is_err(),
+            "nothing to patch"
+        );
+        let first = Staging::updating(&out, false, Arc::default()).unwrap();
+        for (p, s) in [("a.txt", "one"), ("s/x.json", "x"), ("s/y.json", "y")] {
+            first.put(&file(p, s)).unwrap();
+        }
+        let first = first.finish(&out, false).unwrap();
+
+        let patch = Staging::patching(&out, false, first.manifest.clone()).unwrap();
+        patch.put(&file("s/z.json", "z")).unwrap();
+        patch.put(&file("s/y.json", "y")).unwrap();
+        patch.remove("s/x.json".into());
+        // Named for removal but produced again: it stays.
+        patch.remove("s/y.json".into());
+        let done = patch.finish(&out, false).unwrap();
+        assert_eq!((done.written, done.removed), (1, 1));
+        let mut names: Vec<&String> = done.manifest.keys().collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "s/y.json", "s/z.json"]);
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "one");
+        assert!(!out.join("s/x.json").exists());
+        assert_eq!(std::fs::read_to_string(out.join("s/z.json")).unwrap(), "z");
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub mod markdown;
 pub mod templates;
 
 mod packs;
+mod partial;
 mod site_pages;
+
+pub use partial::{doc_pages, search_pages};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -58,14 +61,19 @@ pub fn index_file(url_path: &str) -> String {
 /// Receives each file as soon as it is rendered (from many threads at once).
 pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
-/// Templates with their functions and each language's base context, for one rendering pass.
-struct Prepared {
+/// Templates with their functions and each language's base context. Made once per build and
+/// used for every page; serve keeps it between rebuilds that change no front matter, since
+/// everything in it comes from configuration, templates, strings, static files, data and
+/// front matter, never from a Markdown body.
+pub struct Prepared {
     templates: Templates,
     bases: HashMap<String, Context>,
     directory: Arc<directory::DirectoryData>,
+    assets: Arc<Assets>,
 }
 
-fn prepare(
+/// Loads the templates and builds what every page's context shares.
+pub fn prepare(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
@@ -98,7 +106,7 @@ fn prepare(
         &site.config,
         FunctionData {
             strings,
-            assets,
+            assets: assets.clone(),
             urls: Arc::new(urls),
             default_lang: site.config.default_language().code.clone(),
             directory: directory.clone(),
@@ -114,58 +122,18 @@ fn prepare(
         templates,
         bases,
         directory,
+        assets,
     })
-}
-
-/// The search pages, once the index exists: `manifests` holds each language's manifest URL
-/// (see `crate::search`), whose name is the hash of its contents, so these pages are rendered
-/// after the index while everything else is rendered beside it. Returns the number of files.
-pub fn search_pages(
-    site: &Site,
-    strings: Arc<Strings>,
-    assets: Arc<Assets>,
-    manifests: &HashMap<String, String>,
-    sink: &Sink<'_>,
-) -> Result<usize, Diagnostics> {
-    if manifests.is_empty() {
-        return Ok(0);
-    }
-    let p = prepare(site, strings, assets)?;
-    let r = Renderer {
-        site,
-        templates: &p.templates,
-        bases: &p.bases,
-        directory: &p.directory,
-    };
-    let files = r.search_pages(manifests).map_err(|e| {
-        let mut ds = Diagnostics::new();
-        ds.extend(e);
-        ds
-    })?;
-    let n = files.len();
-    files.into_iter().for_each(sink);
-    Ok(n)
 }
 
 /// Renders everything but the search pages (see `search_pages`), handing each file to `sink`
 /// as it is made; returns how many files were made, or every problem found. Files are
 /// streamed so a big site never sits in memory whole; a caller that sees an error throws the
 /// files away.
-pub fn site(
-    site: &Site,
-    strings: Arc<Strings>,
-    assets: Arc<Assets>,
-    sink: &Sink<'_>,
-) -> Result<usize, Diagnostics> {
-    let prepared = prepare(site, strings, assets.clone())?;
-    let (templates, bases, directory) = (&prepared.templates, &prepared.bases, &prepared.directory);
+pub fn site(site: &Site, prepared: &Prepared, sink: &Sink<'_>) -> Result<usize, Diagnostics> {
+    let assets = &prepared.assets;
     let mut ds = Diagnostics::new();
-    let r = Renderer {
-        site,
-        templates,
-        bases,
-        directory,
-    };
+    let r = prepared.renderer(site);
     let count = std::sync::atomic::AtomicUsize::new(0);
     let emit = |files: Vec<OutputFile>| {
         count.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);

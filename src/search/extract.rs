@@ -75,7 +75,8 @@ pub fn entries(site: &Site, lang: &str) -> Vec<Entry> {
     out
 }
 
-fn doc_entry(site: &Site, d: &Doc) -> Entry {
+/// The entry of one document.
+pub fn doc_entry(site: &Site, d: &Doc) -> Entry {
     let context = d
         .parent
         .map(|p| site.docs[p].parsed.front.title.clone())

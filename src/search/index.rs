@@ -39,9 +39,9 @@ use crate::render::{Content, OutputFile};
 /// Fields, for BM25F: each field's term frequency is normalised by that field's length, then
 /// weighted (a word in the title counts as five in the body), so a long page whose title
 /// names the subject is not beaten by a short entry that mentions it once.
-const TITLE: usize = 0;
-const HEADING: usize = 1;
-const BODY: usize = 2;
+pub(super) const TITLE: usize = 0;
+pub(super) const HEADING: usize = 1;
+pub(super) const BODY: usize = 2;
 const WEIGHTS: [f64; 3] = [5.0, 3.0, 1.0];
 /// BM25 parameters (the usual ones).
 const K1: f64 = 1.2;
@@ -50,9 +50,9 @@ const B: f64 = 0.75;
 /// Counted exactly now; the earlier 16 KB was an estimate (4 bytes a number) that closed JSON
 /// shards at about 10 KB. 8 KB of compact postings keeps a rare word's download no larger on
 /// the hub, where most queries fetch small shards.
-const SHARD_BYTES: usize = 8 * 1024;
+pub(super) const SHARD_BYTES: usize = 8 * 1024;
 /// Pages per metadata chunk.
-const PER_CHUNK: usize = 4;
+pub(super) const PER_CHUNK: usize = 4;
 /// Characters of text kept for the excerpt of the intro and of each later block (the
 /// metadata of the results shown is most of what a query downloads).
 const INTRO_CHARS: usize = 200;
@@ -74,21 +74,21 @@ pub struct LangIndex {
 }
 
 #[derive(Serialize)]
-struct Manifest<'a> {
-    v: u32,
-    lang: &'a str,
-    per: usize,
+pub(super) struct Manifest<'a> {
+    pub(super) v: u32,
+    pub(super) lang: &'a str,
+    pub(super) per: usize,
     /// First term of each shard.
-    firsts: Vec<String>,
+    pub(super) firsts: Vec<String>,
     /// The shards' hashes, 10 hex digits each, concatenated (no quotes or commas: at 10,000
     /// pages the manifest lists thousands of files and is part of every first query).
-    shards: String,
+    pub(super) shards: String,
     /// The metadata chunks' hashes, the same way.
-    meta: String,
+    pub(super) meta: String,
 }
 
 #[derive(Serialize)]
-struct PageMeta<'a> {
+pub(super) struct PageMeta<'a> {
     u: &'a str,
     t: &'a str,
     c: &'a str,
@@ -98,7 +98,7 @@ struct PageMeta<'a> {
 /// FNV-1a: the word cache is hit once per token, and SipHash's protection against chosen
 /// keys buys nothing for our own content while costing a measurable share of the build.
 #[derive(Default)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -117,13 +117,13 @@ impl Hasher for Fnv {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Strings numbered in order of first sight (terms and groups share one table).
 #[derive(Default)]
-struct Interner {
+pub(super) struct Interner {
     ids: FastMap<String, u32>,
-    names: Vec<String>,
+    pub(super) names: Vec<String>,
 }
 
 impl Interner {
@@ -140,23 +140,24 @@ impl Interner {
 
 /// What the index needs of a word run: the group ids its block counts go to.
 #[derive(Clone, Copy)]
-struct Folded {
+pub(super) struct Folded {
+    term: u32,
     group: u32,
     alt: Option<u32>,
 }
 
 /// Shared between the threads: the string table and which term belongs to which group.
 #[derive(Default)]
-struct Shared {
-    strings: Interner,
+pub(super) struct Shared {
+    pub(super) strings: Interner,
     vocab: BTreeSet<(u32, u32)>,
 }
 
 /// Per group: block mask and term frequency in each field (saturating: 65,535 of one word in
 /// one field of one page is already far past where BM25 stops counting).
-type Counts = (u32, [u16; 3]);
+pub(super) type Counts = (u32, [u16; 3]);
 /// One entry's counts by group (sorted by group) and its length in each field.
-type Counted = (Vec<(u32, Counts)>, [u32; 3]);
+pub(super) type Counted = (Vec<(u32, Counts)>, [u32; 3]);
 
 /// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
 fn block_bit(b: usize) -> u32 {
@@ -164,14 +165,16 @@ fn block_bit(b: usize) -> u32 {
 }
 
 /// Tokenises one entry; each distinct word run is folded and stemmed once per chunk of
-/// entries (`cache`), so the cost per token is a hash lookup.
-fn count(
+/// entries (`cache`), so the cost per token is a hash lookup. With `pairs`, also lists the
+/// entry's distinct (term, group) pairs (serve's incremental index keeps them).
+pub(super) fn count(
     e: &Entry,
     lang: &str,
     stemmer: Option<&rust_stemmers::Stemmer>,
     cache: &mut FastMap<Box<str>, Option<Folded>>,
     shared: &Mutex<Shared>,
     hits: &mut Vec<(u32, u32, u8)>,
+    mut pairs: Option<&mut Vec<(u32, u32)>>,
 ) -> Counted {
     // (group, block bit, field) per token, summed up after sorting: cheaper than a map. The
     // buffer is reused from entry to entry (it was one of the build's larger allocators).
@@ -207,13 +210,19 @@ fn count(
                                 sh.vocab.insert((a, a));
                                 a
                             });
-                            Folded { group, alt }
+                            Folded { term, group, alt }
                         });
                         cache.insert(run.into(), f);
                         f
                     }
                 };
                 if let Some(f) = folded {
+                    if let Some(pairs) = pairs.as_deref_mut() {
+                        pairs.push((f.term, f.group));
+                        if let Some(a) = f.alt {
+                            pairs.push((a, a));
+                        }
+                    }
                     len[field] += 1;
                     hits.push((f.group, bit, field as u8));
                     if let Some(a) = f.alt {
@@ -222,6 +231,10 @@ fn count(
                 }
             });
         }
+    }
+    if let Some(pairs) = pairs {
+        pairs.sort_unstable();
+        pairs.dedup();
     }
     hits.sort_unstable_by_key(|&(g, _, _)| g);
     let mut list: Vec<(u32, Counts)> = Vec::new();
@@ -257,7 +270,17 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
             let mut cache = FastMap::default();
             let mut hits = Vec::new();
             part.iter()
-                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared, &mut hits))
+                .map(|e| {
+                    count(
+                        e,
+                        lang,
+                        stemmer.as_ref(),
+                        &mut cache,
+                        &shared,
+                        &mut hits,
+                        None,
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -287,28 +310,17 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         lengths.push(len);
     }
     let n = lengths.len().max(1) as f64;
-    let mut avg = [0f64; 3];
-    for (f, a) in avg.iter_mut().enumerate() {
-        *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
-    }
+    let avg = averages(&lengths);
     // Each group's postings scored and written straight into their compact string form.
     let scored: Vec<String> = (0..groups)
         .into_par_iter()
         .map(|g| {
             let list = &flat[start[g]..start[g + 1]];
-            let df = list.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            postings::encode(list.iter().map(|&(p, (mask, tf))| {
-                let len = lengths[p as usize];
-                let tf: f64 = (0..3)
-                    .map(|f| {
-                        let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
-                        WEIGHTS[f] * f64::from(tf[f]) / norm
-                    })
-                    .sum();
-                let s = idf * tf * (K1 + 1.0) / (tf + K1);
-                (p, mask, ((s * 10.0).round() as u32).max(1))
-            }))
+            let idf = idf(n, list.len());
+            postings::encode(
+                list.iter()
+                    .map(|&(p, (mask, tf))| (p, mask, score(idf, tf, lengths[p as usize], &avg))),
+            )
         })
         .collect();
     // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
@@ -351,7 +363,50 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     }
 }
 
-fn page_meta(e: &Entry) -> PageMeta<'_> {
+/// Mean length of each field over all entries (at least 1), summed in entry order.
+pub(super) fn averages(lengths: &[[u32; 3]]) -> [f64; 3] {
+    let n = lengths.len().max(1) as f64;
+    let mut avg = [0f64; 3];
+    for (f, a) in avg.iter_mut().enumerate() {
+        *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
+    }
+    avg
+}
+
+/// BM25 idf of a group found in `df` of `n` entries.
+pub(super) fn idf(n: f64, df: usize) -> f64 {
+    let df = df as f64;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A posting's score: BM25F over the fields, ×10, rounded, at least 1.
+pub(super) fn score(idf: f64, tf: [u16; 3], len: [u32; 3], avg: &[f64; 3]) -> u32 {
+    score_normed(idf, tf, &norms(len, avg))
+}
+
+/// Each field's length normalisation for an entry of field lengths `len`.
+pub(super) fn norms(len: [u32; 3], avg: &[f64; 3]) -> [f64; 3] {
+    [0, 1, 2].map(|f| 1.0 - B + B * f64::from(len[f]) / avg[f])
+}
+
+/// `score` with the entry's `norms` computed once for all its postings (serve re-scores every
+/// posting after an edit); the same operations in the same order, so the same result.
+pub(super) fn score_normed(idf: f64, tf: [u16; 3], norm: &[f64; 3]) -> u32 {
+    // A field the term is absent from adds exactly 0, so it is skipped (most postings are in
+    // the body alone): the sum, and so the score, is bit for bit the same, for one division
+    // instead of three.
+    let mut sum = 0.0;
+    for f in 0..3 {
+        if tf[f] != 0 {
+            sum += WEIGHTS[f] * f64::from(tf[f]) / norm[f];
+        }
+    }
+    let tf = sum;
+    let s = idf * tf * (K1 + 1.0) / (tf + K1);
+    ((s * 10.0).round() as u32).max(1)
+}
+
+pub(super) fn page_meta(e: &Entry) -> PageMeta<'_> {
     PageMeta {
         u: &e.url,
         t: &e.title,
@@ -397,33 +452,50 @@ fn excerpt(text: &str, keep: usize) -> String {
 }
 
 /// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
-/// A shard is `[["term","postings"],["form",row]…]`, written directly (a term is escaped
-/// like any JSON string; postings need no escaping).
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
     scored: &[String],
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
+    let mut terms = vocab.iter().map(|(t, g)| (*t, g.as_slice()));
     let mut out = Vec::new();
-    let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
-    let mut rows = 0usize;
-    // group set → row of the current shard holding its postings
-    let mut seen: HashMap<&[u32], usize> = HashMap::new();
     let mut prev_last: Option<&str> = None;
+    while let Some((bytes, first, last)) = fill_shard(&mut terms, scored) {
+        let sep = separator(prev_last, first);
+        out.push((sep, put(files, dir, "s", bytes)));
+        prev_last = Some(last);
+    }
+    out
+}
+
+/// One shard: rows taken from `terms` (in code-point order, each with its sorted groups) until
+/// the shard passes `SHARD_BYTES` or the terms run out; its bytes, first and last term, or None
+/// when there were no terms. A shard is `[["term","postings"],["form",row]…]`, written
+/// directly (a term is escaped like any JSON string; postings need no escaping). Its bytes
+/// depend only on its own rows, which is what lets serve rewrite only the shards an edit
+/// touches (`super::incremental`).
+pub(super) fn fill_shard<'a>(
+    terms: &mut impl Iterator<Item = (&'a str, &'a [u32])>,
+    scored: &[String],
+) -> Option<(Vec<u8>, &'a str, &'a str)> {
+    let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
+    // group set → row of this shard holding its postings
+    let mut seen: HashMap<&[u32], usize> = HashMap::new();
     let mut first: Option<&str> = None;
-    for (&term, groups) in vocab {
+    let mut last: Option<&str> = None;
+    for (rows, (term, groups)) in terms.by_ref().enumerate() {
         current.push(if rows == 0 { b'[' } else { b',' });
         current.push(b'[');
         // Serialising a string into a vector cannot fail.
         let _ = serde_json::to_writer(&mut current, term);
         current.push(b',');
-        match seen.get(groups.as_slice()) {
+        match seen.get(groups) {
             Some(&row) => current.extend_from_slice(row.to_string().as_bytes()),
             None => {
                 seen.insert(groups, rows);
                 current.push(b'"');
-                match groups.as_slice() {
+                match groups {
                     [g] => current.extend_from_slice(
                         scored
                             .get(*g as usize)
@@ -436,37 +508,19 @@ fn write_shards<'a>(
             }
         }
         current.push(b']');
-        rows += 1;
         first.get_or_insert(term);
+        last = Some(term);
         if current.len() >= SHARD_BYTES {
-            out.push(close(&mut current, prev_last, first, dir, files));
-            prev_last = Some(term);
-            first = None;
-            rows = 0;
-            seen.clear();
+            break;
         }
     }
-    if rows > 0 {
-        out.push(close(&mut current, prev_last, first, dir, files));
-    }
-    out
-}
-
-fn close(
-    current: &mut Vec<u8>,
-    prev_last: Option<&str>,
-    first: Option<&str>,
-    dir: &str,
-    files: &mut Vec<OutputFile>,
-) -> (String, String) {
-    let sep = separator(prev_last, first.unwrap_or(""));
+    let (first, last) = (first?, last?);
     current.push(b']');
-    let hash = put(files, dir, "s", std::mem::take(current));
-    (sep, hash)
+    Some((current, first, last))
 }
 
 /// The shortest prefix of `first` that sorts after `prev` (the first shard gets "").
-fn separator(prev: Option<&str>, first: &str) -> String {
+pub(super) fn separator(prev: Option<&str>, first: &str) -> String {
     let Some(prev) = prev else {
         return String::new();
     };
@@ -480,13 +534,13 @@ fn separator(prev: Option<&str>, first: &str) -> String {
     first.to_string()
 }
 
-fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
+pub(super) fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     // Serialising plain vectors, strings and numbers cannot fail.
     serde_json::to_vec(v).unwrap_or_default()
 }
 
 /// Adds `dir/<kind>.<hash>.json` and returns the hash.
-fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> String {
+pub(super) fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> String {
     let digest = Sha256::digest(&bytes);
     let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
     files.push(OutputFile {

@@ -6,10 +6,12 @@
 //! own address as `base_url`; 4. start the HTTP server and print its address; 5. on the main
 //! thread, turn each debounced batch of changes into a full rebuild until Ctrl-C.
 //!
-//! Every rebuild is a full build: the real hub builds in well under a second, and a targeted
-//! rebuild must first be proven byte-identical to a clean one. A failed build changes nothing on
-//! disk (the write stage swaps folders only on success), so the last good site keeps being
-//! served, with the errors overlaid on every page until the next good build.
+//! A batch that only rewrites Markdown bodies of existing pages patches the model kept from the
+//! last build and rewrites those pages, the search index of their language and the pages that
+//! name it (`incremental`, which says why that equals a clean build); anything else is a full
+//! build that writes only the files whose bytes changed. A failed build changes nothing on
+//! disk, so the last good site keeps being served, with the errors overlaid on every page until
+//! the next good build.
 //!
 //! The shared state is one `Arc<State>` handed to each thread; the watcher knows nothing about
 //! HTTP, and the HTTP threads only read the state.
@@ -17,6 +19,7 @@
 pub mod files;
 pub mod front;
 pub mod http;
+pub mod incremental;
 pub mod overlay;
 pub mod state;
 pub mod watch;
@@ -29,7 +32,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Failure, build};
+use crate::build::{BuildOptions, Failure, Kept, build_kept};
 use crate::config::Overrides;
 use state::{BuildFailure, State};
 
@@ -148,7 +151,8 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     };
 
     // 3. First build (a failure is reported and served as an overlay, not fatal).
-    rebuild(&mut build_opts, &state, None);
+    let mut kept = None;
+    rebuild(&mut build_opts, &mut kept, &state, None);
     if state.is_stopping() {
         eprintln!("Stopped.");
         return Ok(ExitCode::SUCCESS);
@@ -169,7 +173,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
     match &mut watcher {
         Some(w) => {
             while let Some(batch) = w.next_batch(&state) {
-                rebuild(&mut build_opts, &state, Some(&batch));
+                rebuild(&mut build_opts, &mut kept, &state, Some(&batch));
             }
         }
         None => while !state.sleep_unless_stopping(Duration::from_secs(3600)) {},
@@ -185,13 +189,62 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
 
 /// Runs one build, reports it on the terminal, and records the outcome for the browser.
 ///
-/// Every rebuild renders the whole site (so nothing can go stale), but after the first it
-/// writes only the files whose bytes changed, in place: `opts.previous` carries the manifest of
-/// what is on disk. Anything unexpected empties it, and the next build writes a fresh folder.
-fn rebuild(opts: &mut BuildOptions, state: &State, batch: Option<&watch::Batch>) {
+/// A batch that `incremental::plan` allows is first tried as a targeted update of `kept`;
+/// otherwise, or when the update finds it is not enough, the whole site is rendered, and only
+/// the files whose bytes changed are written, in place: `opts.previous` carries the manifest
+/// of what is on disk. Anything unexpected empties it, and the next build writes a fresh
+/// folder. `kept` holds the last good build's model, and only while it describes the output.
+fn rebuild(
+    opts: &mut BuildOptions,
+    kept: &mut Option<Kept>,
+    state: &State,
+    batch: Option<&watch::Batch>,
+) {
     let started = Instant::now();
+    let mut targeted = None;
+    let mut why_full = None;
+    if let Some(b) = batch {
+        let plan = incremental::plan(b, |rel| {
+            kept.as_ref()
+                .is_some_and(|k| k.site.docs.iter().any(|d| d.parsed.source.rel == rel))
+        });
+        match (plan, kept.as_mut(), opts.previous.clone()) {
+            (incremental::Plan::Bodies(rels), Some(k), Some(previous)) => {
+                let tried = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    incremental::update(k, &rels, opts, previous)
+                }));
+                match tried {
+                    Ok(Ok(report)) => targeted = Some(report),
+                    Ok(Err(why)) => {
+                        // It may have stopped while moving files into place: write afresh.
+                        if why == incremental::OUTPUT_FAILED {
+                            opts.previous = Some(Arc::default());
+                        }
+                        why_full = Some(why);
+                    }
+                    Err(_) => why_full = Some("the targeted update panicked"),
+                }
+            }
+            (_, None, _) | (_, _, None) => why_full = Some("there is no good build to update"),
+            (incremental::Plan::Full(why), _, _) => why_full = Some(why),
+        }
+    }
+    let was_targeted = targeted.is_some();
     // The build should never panic; if it does, keep serving the last good site and say so.
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| build(opts)));
+    let result = match targeted {
+        Some(report) => Ok(Ok(report)),
+        None => {
+            // Whatever the full build gives replaces what was kept (an update that gave up
+            // may have half-patched it).
+            *kept = None;
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                build_kept(opts).map(|(report, k)| {
+                    *kept = Some(k);
+                    report
+                })
+            }))
+        }
+    };
     opts.previous = match &result {
         Ok(Ok(report)) => Some(
             report
@@ -204,9 +257,14 @@ fn rebuild(opts: &mut BuildOptions, state: &State, batch: Option<&watch::Batch>)
         _ => Some(Arc::default()),
     };
     let ms = started.elapsed().as_millis();
-    let what = match batch {
-        Some(b) => format!("Rebuilt after {} changed", b.describe(&opts.root)),
-        None => "Built".to_string(),
+    let what = match (batch, why_full) {
+        (Some(b), _) if was_targeted => format!("Updated after {} changed", b.describe(&opts.root)),
+        (Some(b), Some(why)) => format!(
+            "Rebuilt after {} changed (everything: {why})",
+            b.describe(&opts.root)
+        ),
+        (Some(b), None) => format!("Rebuilt after {} changed", b.describe(&opts.root)),
+        (None, _) => "Built".to_string(),
     };
     let mut err = std::io::stderr().lock();
     let failure = match result {
@@ -220,10 +278,18 @@ fn rebuild(opts: &mut BuildOptions, state: &State, batch: Option<&watch::Batch>)
                 }
                 _ => String::new(),
             };
+            // Per stage, as `hubgen build` prints them: where an edit's latency goes.
+            let stages: Vec<String> = report
+                .timings
+                .iter()
+                .map(|(n, d)| format!("{n} {}", d.as_millis()))
+                .collect();
             let _ = writeln!(
                 err,
-                "{what}: {} pages, {} files{changed} in {ms} ms",
-                report.documents, report.files
+                "{what}: {} pages, {} files{changed} in {ms} ms [{}]",
+                report.documents,
+                report.files,
+                stages.join(", ")
             );
             None
         }

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::state::State;
@@ -21,16 +21,19 @@ use super::state::State;
 /// The source folders under the site root, watched recursively.
 pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "translations"];
 
-/// The quiet period that ends a burst.
-const QUIET: Duration = Duration::from_millis(100);
+/// The quiet period that ends a burst. It is part of every edit's latency, so it is short:
+/// the events of one save (an editor's write, or write-and-rename) arrive within a few
+/// milliseconds of each other, and webpack's watcher waits the same 20 ms by default. A slow
+/// `git checkout` that pauses longer gets more than one rebuild, each of a state on disk;
+/// the last one sees everything.
+const QUIET: Duration = Duration::from_millis(20);
 /// A burst that never goes quiet (a long checkout, a tool writing in a loop) is cut here, so
 /// the preview still moves on.
 const MAX_BURST: Duration = Duration::from_secs(1);
 /// How often a waiting watcher checks whether the server is stopping.
 const STOP_POLL: Duration = Duration::from_millis(250);
 
-/// What kind of source changed. Every kind gets a full rebuild for now; the kind is kept so a
-/// targeted rebuild can be chosen per kind later, and for the terminal message.
+/// What kind of source changed: `incremental::plan` chooses the rebuild from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
     /// `config.toml`.
@@ -146,6 +149,7 @@ pub struct Watcher {
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
     watched: BTreeSet<PathBuf>,
+    quiet: Duration,
 }
 
 impl Watcher {
@@ -162,6 +166,7 @@ impl Watcher {
             events,
             root: root.to_path_buf(),
             watched: BTreeSet::new(),
+            quiet: QUIET,
         };
         w.refresh(&BTreeSet::new())?;
         Ok(w)
@@ -193,7 +198,7 @@ impl Watcher {
     /// `None` when the server is stopping.
     pub fn next_batch(&mut self, state: &State) -> Option<Batch> {
         let mut batch = Batch::default();
-        let mut touched = BTreeSet::new();
+        let mut touched = Touched::default();
         // Wait for the first relevant event, checking now and then for Ctrl-C.
         loop {
             if state.is_stopping() {
@@ -213,7 +218,13 @@ impl Watcher {
         let mut last = started;
         loop {
             let now = Instant::now();
-            let until = (last + QUIET).min(started + MAX_BURST);
+            // A file still open for writing (a save descheduled between truncating and
+            // writing) holds the batch until it is closed, so no build reads it half-written.
+            let until = if touched.writing.is_empty() {
+                (last + self.quiet).min(started + MAX_BURST)
+            } else {
+                started + MAX_BURST
+            };
             if now >= until {
                 break;
             }
@@ -226,7 +237,7 @@ impl Watcher {
                 Err(_) => break,
             }
         }
-        if let Err(e) = self.refresh(&touched) {
+        if let Err(e) = self.refresh(&touched.paths) {
             eprintln!("warning: {e:#}; changes there are not seen until serve is restarted");
         }
         Some(batch)
@@ -237,7 +248,7 @@ impl Watcher {
         &self,
         ev: notify::Result<notify::Event>,
         batch: &mut Batch,
-        touched: &mut BTreeSet<PathBuf>,
+        touched: &mut Touched,
     ) -> bool {
         let ev = match ev {
             Ok(ev) => ev,
@@ -251,6 +262,23 @@ impl Watcher {
             batch.rescan = true;
             return true;
         }
+        let sources = ev
+            .paths
+            .iter()
+            .filter(|p| classify(&self.root, p).is_some());
+        match ev.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Remove(_) => {
+                for p in sources.clone() {
+                    touched.writing.remove(p);
+                }
+            }
+            EventKind::Modify(ModifyKind::Data(_)) | EventKind::Create(CreateKind::File) => {
+                touched.writing.extend(sources.clone().cloned());
+            }
+            _ => {}
+        }
         if is_read_only(&ev.kind) {
             return false;
         }
@@ -258,13 +286,20 @@ impl Watcher {
         for path in &ev.paths {
             if let Some(kind) = classify(&self.root, path) {
                 relevant = true;
-                touched.insert(path.clone());
+                touched.paths.insert(path.clone());
                 let rel = path.strip_prefix(&self.root).unwrap_or(path);
                 batch.changes.insert(rel.to_path_buf(), kind);
             }
         }
         relevant
     }
+}
+
+/// The paths a burst touched, and which of them are still open for writing.
+#[derive(Default)]
+struct Touched {
+    paths: BTreeSet<PathBuf>,
+    writing: BTreeSet<PathBuf>,
 }
 
 /// A watch error that says what to do about the usual cause on Linux.
@@ -367,11 +402,40 @@ mod tests {
     }
 
     #[test]
+    fn a_file_still_open_for_writing_holds_the_batch() {
+        use std::io::Write as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let mut w = Watcher::new(&root).unwrap();
+        let state = State::new();
+        let path = root.join("content/a.md");
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.write_all(b"+++\n").unwrap();
+        f.flush().unwrap();
+        // A save descheduled half-way, for far longer than the quiet period.
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(QUIET * 8);
+            f.write_all(b"title = \"A\"\n+++\n").unwrap();
+        });
+        let batch = w.next_batch(&state).unwrap();
+        let seen = std::fs::read_to_string(&path).unwrap();
+        writer.join().unwrap();
+        assert!(batch.changes.contains_key(Path::new("content/a.md")));
+        assert_eq!(
+            seen, "+++\ntitle = \"A\"\n+++\n",
+            "the batch waited for the close"
+        );
+    }
+
+    #[test]
     fn one_burst_is_one_batch() {
         let tmp = tempfile::tempdir().unwrap();
         let root = std::fs::canonicalize(tmp.path()).unwrap();
         std::fs::create_dir(root.join("content")).unwrap();
         let mut w = Watcher::new(&root).unwrap();
+        // A longer quiet period than serve's, so a loaded machine cannot split the burst.
+        w.quiet = Duration::from_millis(300);
         let state = State::new();
         for i in 0..20 {
             std::fs::write(root.join(format!("content/p{i}.md")), "x").unwrap();

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::Site;
 
+mod incremental;
+
 /// Matches `MAX_EVENT_CLIENTS` in src/serve/http.rs.
 const MAX_EVENT_CLIENTS: usize = 32;
 /// Matches `MAX_CONNECTIONS` in src/serve/front.rs.
@@ -626,81 +628,4 @@ fn ctrl_c_stops_cleanly() {
         .filter(|n| n.starts_with(".hubgen"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-#[test]
-fn incremental_rebuilds_equal_a_clean_build_byte_for_byte() {
-    let site = Site::new("i18n", &[]);
-    let server = Server::start(&site, &[]);
-    let mut events = server.events("", &server.addr);
-    let root = site.root();
-    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
-
-    // Each kind of change a save makes, one reload each: a page's words (its translations'
-    // switchers and the section listing depend on it), a new page, a deleted page, a UI
-    // string, the stylesheet (every page's fingerprinted link changes), a new bundle asset.
-    let stress = read("content/guide/stress.md");
-    site.write(
-        "content/guide/stress.md",
-        stress.replace("title = \"", "title = \"Edited: "),
-    );
-    events.wait_reloads(1, &server);
-    site.write(
-        "content/guide/walking.md",
-        "+++\ntitle = \"Walking\"\ndescription = \"A new page.\"\n+++\nWalk a little every day.\n",
-    );
-    events.wait_reloads(2, &server);
-    std::fs::remove_file(root.join("content/guide/money.md")).unwrap();
-    events.wait_reloads(3, &server);
-    let en = read("translations/en.toml");
-    let key = "skip_to_content = \"";
-    assert!(en.contains(key));
-    site.write(
-        "translations/en.toml",
-        en.replacen(key, &format!("{key}Now: "), 1),
-    );
-    events.wait_reloads(4, &server);
-    let css = read("themes/hub/static/style.css");
-    site.write(
-        "themes/hub/static/style.css",
-        format!("{css}\n.edited {{ color: #111; }}\n"),
-    );
-    events.wait_reloads(5, &server);
-    site.write(
-        "content/guide/photo/square.svg",
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-    );
-    events.wait_reloads(6, &server);
-
-    let log = server.stderr();
-    assert!(
-        log.contains(" written, ") && !log.contains("failed"),
-        "rebuilds after the first update in place: {log}"
-    );
-    let served = crate::support::tree(&root.join("public"));
-    let addr = server.addr.clone();
-    drop(server);
-
-    let clean = site.dir.path().join("clean");
-    let run = site.run(
-        &[
-            "build",
-            "--output",
-            clean.to_str().unwrap(),
-            "--base-url",
-            &format!("http://{addr}"),
-        ],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let clean = crate::support::tree(&clean);
-    let names =
-        |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&served), names(&clean), "the same files");
-    for (path, bytes) in &clean {
-        assert!(served[path] == *bytes, "{path} differs from a clean build");
-    }
-    assert!(served.contains_key("guide/walking/index.html"));
-    assert!(!served.contains_key("guide/money/index.html"));
-    assert!(served.keys().any(|k| k.ends_with("square.svg")));
 }
