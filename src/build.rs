@@ -334,9 +334,9 @@ fn build_counted(
         || render::site(&site, &prepared, &sink),
     );
     let (manifests, index_files, search_states) = indexed;
-    let files = match rendered
-        .and_then(|n| render::search_pages(&site, &prepared, &manifests, &sink).map(|m| n + m))
-    {
+    let files = match rendered.and_then(|n| {
+        render::search_pages(&site, &prepared, &manifests, None, &sink).map(|m| n + m)
+    }) {
         Ok(n) => n + index_files,
         Err(e) => {
             ds.extend(e.default_code(crate::lint::codes::TEMPLATE));

@@ -25,13 +25,14 @@ pub fn search_pages(
     site: &Site,
     prepared: &Prepared,
     manifests: &HashMap<String, String>,
+    only: Option<&[String]>,
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostics> {
     if manifests.is_empty() {
         return Ok(0);
     }
     let r = prepared.renderer(site);
-    let files = r.search_pages(manifests).map_err(|e| {
+    let files = r.search_pages(manifests, only).map_err(|e| {
         let mut ds = Diagnostics::new();
         ds.extend(e);
         ds

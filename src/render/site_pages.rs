@@ -102,10 +102,13 @@ impl Renderer<'_> {
     }
 
     /// `/search/` and `/<code>/search/`: the form, and the client script told where its
-    /// language's manifest is. Rendered only when the theme has `search.html`.
+    /// language's manifest is. Rendered only when the theme has `search.html`; with `only`,
+    /// just those languages' pages (each page reads its own manifest and which languages have
+    /// one, nothing else that a Markdown body changes).
     pub(super) fn search_pages(
         &self,
         manifests: &std::collections::HashMap<String, String>,
+        only: Option<&[String]>,
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         if !self.templates.has("search.html") {
             return Ok(Vec::new());
@@ -117,6 +120,9 @@ impl Renderer<'_> {
             let Some(manifest) = manifests.get(&lang.code) else {
                 continue;
             };
+            if only.is_some_and(|o| !o.contains(&lang.code)) {
+                continue;
+            }
             let alts: Vec<Alternate> = config
                 .languages
                 .iter()

@@ -259,10 +259,12 @@ pub fn update(
         .timings
         .extend(steps.into_inner().unwrap_or_else(|p| p.into_inner()));
     let indexed = indexed.ok_or("a page's search entry moved")?;
+    let langs: Vec<String> = indexed.iter().map(|(l, _)| l.clone()).collect();
     let mut manifests = kept.manifests.clone();
     manifests.extend(indexed);
+    // Only the search pages of the re-indexed languages name a new manifest.
     rendered
-        .and_then(|_| render::search_pages(site, &kept.prepared, &manifests, &sink))
+        .and_then(|_| render::search_pages(site, &kept.prepared, &manifests, Some(&langs), &sink))
         .map_err(|_| "a page failed to render")?;
     if *failed.lock().unwrap_or_else(|p| p.into_inner()) {
         return Err("a file could not be written");
