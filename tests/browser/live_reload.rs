@@ -22,7 +22,9 @@ impl Drop for Serve {
 fn eventually(visit: &support::Visit, js: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if visit.json(js) == serde_json::json!(true) {
+        // A reload can land while the script runs (serve patches a page within milliseconds
+        // of the save): no value then, and the next poll sees the new page.
+        if visit.try_json(js) == Ok(serde_json::json!(true)) {
             return true;
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -519,15 +519,21 @@ impl Visit {
 
     /// Evaluates `js` (a promise is awaited) and parses the JSON string it returns.
     pub fn json(&self, js: &str) -> serde_json::Value {
+        self.try_json(js).unwrap_or_else(|e| panic!("{e}\n{js}"))
+    }
+
+    /// `json`, or why there is no value: a page that navigates (a live reload) while the script
+    /// runs gives none, and a caller polling across a reload asks again.
+    pub fn try_json(&self, js: &str) -> Result<serde_json::Value, String> {
         let wrapped = format!("Promise.resolve((async () => {{ {js} }})()).then(JSON.stringify)");
         let value = self
             .tab
             .evaluate(&wrapped, true)
-            .unwrap_or_else(|e| panic!("evaluate failed: {e}\n{js}"))
+            .map_err(|e| format!("evaluate failed: {e}"))?
             .value
-            .unwrap_or_else(|| panic!("no value from\n{js}"));
-        let text = value.as_str().expect("a JSON string");
-        serde_json::from_str(text).expect("valid JSON")
+            .ok_or("no value")?;
+        let text = value.as_str().ok_or("not a JSON string")?;
+        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
     }
 
     /// Clicks the element `selector` names with the mouse, as a person would, and waits for
