@@ -16,7 +16,7 @@ use crate::config::{self, Overrides};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Strings;
 use crate::model::Site;
-use crate::{i18n, lint, load, model, parse, render, search, write};
+use crate::{i18n, lint, load, model, parse, pdf, render, search, write};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -62,6 +62,8 @@ pub struct BuildReport {
     pub written: Option<write::WriteReport>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How the PDFs were made (count, typeset or cached, time per PDF); empty without PDFs.
+    pub pdf: String,
 }
 
 /// The site model with what rendering needs besides it.
@@ -239,11 +241,13 @@ fn build_counted(
             slot.get_or_insert(e);
         }
     };
-    // The index is built beside the rendering (its sequential steps then use the cores that
-    // rendering leaves idle); the search pages come last, since each names its language's
-    // manifest, whose file name is the hash of its contents.
+    // The index is built beside the PDFs and the rendering (its sequential steps then use the
+    // cores they leave idle); the PDFs come before the pages that link them with their size;
+    // the search pages come last, since each names its language's manifest, whose file name
+    // is the hash of its contents.
     let strings = Arc::new(strings);
     let assets = Arc::new(assets);
+    let pdf_stage: Mutex<Option<(Diagnostics, Duration, String)>> = Mutex::new(None);
     let (indexed, rendered) = rayon::join(
         || {
             let mut index = search::build(&site);
@@ -255,8 +259,21 @@ fn build_counted(
             }
             (index.manifests(), n)
         },
-        || render::site(&site, strings.clone(), assets.clone(), &sink),
+        || {
+            let started = Instant::now();
+            let pdfs = pdf::build(&site, &strings);
+            let summary = pdf_summary(&pdfs);
+            if let Ok(mut slot) = pdf_stage.lock() {
+                *slot = Some((pdfs.diagnostics, started.elapsed(), summary));
+            }
+            let n = pdfs.files.len();
+            pdfs.files.into_par_iter().for_each(sink);
+            let links = Arc::new(pdfs.links);
+            render::site(&site, strings.clone(), assets.clone(), links, &sink).map(|m| m + n)
+        },
     );
+    let (pdf_ds, pdf_took, pdf_summary) = pdf_stage.into_inner().ok().flatten().unwrap_or_default();
+    ds.extend(pdf_ds);
     let (manifests, index_files) = indexed;
     let files = match rendered.and_then(|n| {
         render::search_pages(&site, strings, assets, &manifests, &sink).map(|m| n + m)
@@ -271,6 +288,10 @@ fn build_counted(
         return Err(Failure::Env(e));
     }
     clock.lap("render+search+write");
+    if !pdf_summary.is_empty() {
+        // Inside the stage above (it runs beside the index); reported on its own.
+        clock.timings.push(("of which pdf", pdf_took));
+    }
     if let Some(c) = collector {
         ds.extend(c.finish(&site));
         ds.extend(lint::model_lints(&site));
@@ -293,6 +314,7 @@ fn build_counted(
         output: None,
         written: None,
         timings: Vec::new(),
+        pdf: pdf_summary,
     };
     if let Some(staging) = staging {
         let w = staging
@@ -305,4 +327,25 @@ fn build_counted(
     }
     report.timings = clock.timings;
     Ok(report)
+}
+
+/// `228 PDFs: 12 typeset (median 85 ms, slowest 140 ms each), 216 from the cache`.
+fn pdf_summary(p: &pdf::Pdfs) -> String {
+    let total = p.files.len();
+    if total == 0 {
+        return String::new();
+    }
+    let mut times: Vec<Duration> = p.typeset_times.clone();
+    times.sort();
+    let typeset = if times.is_empty() {
+        "none typeset".to_string()
+    } else {
+        format!(
+            "{} typeset (median {} ms, slowest {} ms each)",
+            times.len(),
+            times[times.len() / 2].as_millis(),
+            times[times.len() - 1].as_millis()
+        )
+    };
+    format!("{total} PDFs: {typeset}, {} from the cache", p.cached)
 }

@@ -69,6 +69,7 @@ fn prepare(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
+    pdfs: Arc<HashMap<String, crate::pdf::PdfLink>>,
 ) -> Result<Prepared, Diagnostics> {
     let urls: HashMap<(String, String), String> = site
         .by_key
@@ -103,6 +104,7 @@ fn prepare(
             default_lang: site.config.default_language().code.clone(),
             directory: directory.clone(),
             listings: Arc::new(listings),
+            pdfs,
         },
     )?;
     let mut ds = Diagnostics::new();
@@ -130,7 +132,7 @@ pub fn search_pages(
     if manifests.is_empty() {
         return Ok(0);
     }
-    let p = prepare(site, strings, assets)?;
+    let p = prepare(site, strings, assets, Arc::default())?;
     let r = Renderer {
         site,
         templates: &p.templates,
@@ -150,14 +152,15 @@ pub fn search_pages(
 /// Renders everything but the search pages (see `search_pages`), handing each file to `sink`
 /// as it is made; returns how many files were made, or every problem found. Files are
 /// streamed so a big site never sits in memory whole; a caller that sees an error throws the
-/// files away.
+/// files away. `pdfs` maps each HTML page that has a PDF version to it (`crate::pdf`).
 pub fn site(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
+    pdfs: Arc<HashMap<String, crate::pdf::PdfLink>>,
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostics> {
-    let prepared = prepare(site, strings, assets.clone())?;
+    let prepared = prepare(site, strings, assets.clone(), pdfs)?;
     let (templates, bases, directory) = (&prepared.templates, &prepared.bases, &prepared.directory);
     let mut ds = Diagnostics::new();
     let r = Renderer {
