@@ -92,13 +92,15 @@ impl Clock {
 
 /// config → load → parse → model. Every content problem is collected before giving up.
 pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded, Failure> {
-    load_counted(root, overrides, &mut Inventory::default())
+    load_counted(root, overrides, false, &mut Inventory::default())
 }
 
-/// `load_site`, noting in `inv` every file found and what became of it.
+/// `load_site`, noting in `inv` every file found and what became of it. With `index`, the
+/// parse pass also reads each page's text for the search index (when the site has search).
 fn load_counted(
     root: &std::path::Path,
     overrides: &Overrides,
+    index: bool,
     inv: &mut Inventory,
 ) -> Result<Loaded, Failure> {
     let mut clock = Clock {
@@ -115,7 +117,7 @@ fn load_counted(
     inv.files = std::mem::take(&mut loaded.files);
     inv.unused = unused;
     clock.lap("load");
-    let (mut parsed, parse_ds) = parse::all(loaded.sources);
+    let (mut parsed, parse_ds) = parse::all(loaded.sources, index && config.search);
     if !config.drafts {
         inv.drafts = parsed
             .docs
@@ -205,7 +207,7 @@ fn build_counted(
         strings,
         warnings: mut ds,
         timings,
-    } = load_counted(&opts.root, &opts.overrides, inv)?;
+    } = load_counted(&opts.root, &opts.overrides, opts.write, inv)?;
     let mut clock = Clock {
         start: Instant::now(),
         timings,
@@ -248,8 +250,14 @@ fn build_counted(
     let strings = Arc::new(strings);
     let assets = Arc::new(assets);
     let pdf_stage: Mutex<Option<(Diagnostics, Duration, String)>> = Mutex::new(None);
+    // `check` writes nothing, so it builds no index: its search pages point at where each
+    // manifest would be (the lints do not follow that address; everything else they read
+    // is the same as in a build).
     let (indexed, rendered) = rayon::join(
         || {
+            if !opts.write {
+                return (search::unbuilt_manifests(&site), 0);
+            }
             let mut index = search::build(&site);
             let mut n = 0;
             for lang in &mut index.langs {

@@ -23,7 +23,6 @@
 //!   The client fetches only the chunks of the results it shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -95,29 +94,10 @@ struct PageMeta<'a> {
     b: Vec<(&'a str, &'a str, String)>,
 }
 
-/// FNV-1a: the word cache is hit once per token, and SipHash's protection against chosen
-/// keys buys nothing for our own content while costing a measurable share of the build.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// The word caches are hit once per token, so their hash is most of the cost of a token:
+/// FxHash (rustc's, taking 8 bytes at a step) instead of SipHash, whose protection against
+/// chosen keys buys nothing for our own content, or the byte-at-a-time FNV used before.
+type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Strings numbered in order of first sight (terms and groups share one table).
 #[derive(Default)]
@@ -145,17 +125,20 @@ struct Folded {
     alt: Option<u32>,
 }
 
-/// Shared between the threads: the string table and which term belongs to which group.
+/// Shared between the threads: the string table, which term belongs to which group, and
+/// what each lowercased word folds to (so that a word is stemmed once per language, not
+/// once per chunk of entries).
 #[derive(Default)]
 struct Shared {
     strings: Interner,
     vocab: BTreeSet<(u32, u32)>,
+    words: FastMap<String, Folded>,
 }
 
 /// Per group: block mask and term frequency in each field (saturating: 65,535 of one word in
 /// one field of one page is already far past where BM25 stops counting).
 type Counts = (u32, [u16; 3]);
-/// One entry's counts by group (sorted by group) and its length in each field.
+/// One entry's counts by group (in order of first occurrence) and its length in each field.
 type Counted = (Vec<(u32, Counts)>, [u32; 3]);
 
 /// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
@@ -163,20 +146,100 @@ fn block_bit(b: usize) -> u32 {
     1 << b.min(31)
 }
 
-/// Tokenises one entry; each distinct word run is folded and stemmed once per chunk of
-/// entries (`cache`), so the cost per token is a hash lookup.
+/// What one thread keeps from entry to entry of its chunk.
+#[derive(Default)]
+struct Chunk {
+    /// Word run of up to 8 bytes (most words) → what it counts as, keyed by `short_key`:
+    /// hashing and comparing one integer instead of a string.
+    short: FastMap<u64, Option<Folded>>,
+    /// Longer word runs as written → what they count as (`None`: nothing searchable).
+    cache: FastMap<Box<str>, Option<Folded>>,
+    /// Group id → 1 + its row in the entry being counted (0: not in it yet). Indexed by id
+    /// instead of sorting the entry's tokens (which was a tenth of the index's cost).
+    slots: Vec<u32>,
+}
+
+/// A word run of at most 8 bytes as one integer, its bytes padded with zeros (a run never
+/// holds a zero byte, so no two runs share a key).
+fn short_key(run: &str) -> Option<u64> {
+    let b = run.as_bytes();
+    if b.len() > 8 {
+        return None;
+    }
+    let mut k = [0u8; 8];
+    k[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(k))
+}
+
+/// What the run `run` counts as: folded and stemmed once per language (`shared.words`),
+/// then remembered by the chunk as written.
+fn fold(
+    run: &str,
+    lang: &str,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    shared: &Mutex<Shared>,
+) -> Option<Folded> {
+    let tok = fold_word(run, lang)?;
+    // A poisoned lock only means another thread panicked; the tables are still consistent.
+    let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(f) = lock().words.get(&tok.lower) {
+        return Some(*f);
+    }
+    // Stemming is the costly part: done outside the lock. Another thread may stem the same
+    // word meanwhile; both get the same answer and the first one in is kept.
+    let key = group_key(&tok, stemmer);
+    let mut sh = lock();
+    if let Some(f) = sh.words.get(&tok.lower) {
+        return Some(*f);
+    }
+    let term = sh.strings.id(&tok.term);
+    let group = sh.strings.id(&key);
+    sh.vocab.insert((term, group));
+    let alt = tok.alt.as_ref().map(|a| {
+        let a = sh.strings.id(a);
+        sh.vocab.insert((a, a));
+        a
+    });
+    let f = Folded { group, alt };
+    sh.words.insert(tok.lower, f);
+    Some(f)
+}
+
+/// Tokenises one entry into its counts per group. Each distinct word run is looked up once
+/// per chunk of entries (`chunk.cache`), so the cost per token is a hash lookup.
 fn count(
     e: &Entry,
     lang: &str,
     stemmer: Option<&rust_stemmers::Stemmer>,
-    cache: &mut FastMap<Box<str>, Option<Folded>>,
+    chunk: &mut Chunk,
     shared: &Mutex<Shared>,
-    hits: &mut Vec<(u32, u32, u8)>,
 ) -> Counted {
-    // (group, block bit, field) per token, summed up after sorting: cheaper than a map. The
-    // buffer is reused from entry to entry (it was one of the build's larger allocators).
-    hits.clear();
+    let Chunk {
+        short,
+        cache,
+        slots,
+    } = chunk;
+    let mut list: Vec<(u32, Counts)> = Vec::new();
     let mut len = [0u32; 3];
+    let mut add = |g: u32, bit: u32, field: usize| {
+        let g = g as usize;
+        if g >= slots.len() {
+            slots.resize(g + 1024, 0);
+        }
+        match slots[g] {
+            0 => {
+                let mut tf = [0; 3];
+                tf[field] = 1;
+                list.push((g as u32, (bit, tf)));
+                slots[g] = list.len() as u32;
+            }
+            row => {
+                let c = &mut list[row as usize - 1].1;
+                c.0 |= bit;
+                c.1[field] = c.1[field].saturating_add(1);
+            }
+        }
+    };
     for (b, block) in e.blocks.iter().enumerate() {
         let bit = block_bit(b);
         let first = b == 0;
@@ -191,52 +254,31 @@ fn count(
         for (text, field, _) in fields.into_iter().filter(|f| f.2) {
             let text = nfc(text);
             runs(&text, |run| {
-                let folded = match cache.get(run) {
-                    Some(f) => *f,
-                    None => {
-                        let f = fold_word(run, lang).map(|tok| {
-                            let key = group_key(&tok, stemmer);
-                            // A poisoned lock only means another thread panicked; the
-                            // table itself is still consistent.
-                            let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
-                            let term = sh.strings.id(&tok.term);
-                            let group = sh.strings.id(&key);
-                            sh.vocab.insert((term, group));
-                            let alt = tok.alt.as_ref().map(|a| {
-                                let a = sh.strings.id(a);
-                                sh.vocab.insert((a, a));
-                                a
-                            });
-                            Folded { group, alt }
-                        });
-                        cache.insert(run.into(), f);
-                        f
-                    }
+                let folded = match short_key(run) {
+                    Some(k) => *short
+                        .entry(k)
+                        .or_insert_with(|| fold(run, lang, stemmer, shared)),
+                    None => match cache.get(run) {
+                        Some(f) => *f,
+                        None => {
+                            let f = fold(run, lang, stemmer, shared);
+                            cache.insert(run.into(), f);
+                            f
+                        }
+                    },
                 };
                 if let Some(f) = folded {
                     len[field] += 1;
-                    hits.push((f.group, bit, field as u8));
+                    add(f.group, bit, field);
                     if let Some(a) = f.alt {
-                        hits.push((a, bit, field as u8));
+                        add(a, bit, field);
                     }
                 }
             });
         }
     }
-    hits.sort_unstable_by_key(|&(g, _, _)| g);
-    let mut list: Vec<(u32, Counts)> = Vec::new();
-    for &(g, bit, field) in hits.iter() {
-        match list.last_mut() {
-            Some((last, c)) if *last == g => {
-                c.0 |= bit;
-                c.1[field as usize] = c.1[field as usize].saturating_add(1);
-            }
-            _ => {
-                let mut tf = [0; 3];
-                tf[field as usize] = 1;
-                list.push((g, (bit, tf)));
-            }
-        }
+    for &(g, _) in &list {
+        slots[g as usize] = 0;
     }
     (list, len)
 }
@@ -247,21 +289,20 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     let entries = entries(site, lang);
     let stemmer = stemmer(lang);
     let shared = Mutex::new(Shared::default());
-    let chunk = entries
-        .len()
-        .div_ceil(rayon::current_num_threads() * 4)
-        .max(1);
+    // One chunk per thread: each chunk folds every distinct word it meets once (its cache
+    // starts empty), so more chunks would mean more of that work, for balance the build
+    // does not need (rendering runs beside the index and takes up any idle thread).
+    let chunk = entries.len().div_ceil(rayon::current_num_threads()).max(1);
     let counted: Vec<Counted> = entries
         .par_chunks(chunk)
         .flat_map_iter(|part| {
-            let mut cache = FastMap::default();
-            let mut hits = Vec::new();
+            let mut chunk = Chunk::default();
             part.iter()
-                .map(|e| count(e, lang, stemmer.as_ref(), &mut cache, &shared, &mut hits))
+                .map(|e| count(e, lang, stemmer.as_ref(), &mut chunk, &shared))
                 .collect::<Vec<_>>()
         })
         .collect();
-    let Shared { strings, vocab } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    let Shared { strings, vocab, .. } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
     // group → postings (page, counts), in page order: the per-entry lists transposed into
     // one flat array, each group's run found by offset (no vector per group to grow, and
     // each entry's list is freed as soon as it has been copied).
@@ -291,20 +332,22 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     for (f, a) in avg.iter_mut().enumerate() {
         *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
     }
+    // Each page's length normalisation per field, computed once instead of per posting.
+    let norms: Vec<[f64; 3]> = lengths
+        .iter()
+        .map(|len| std::array::from_fn(|f| 1.0 - B + B * f64::from(len[f]) / avg[f]))
+        .collect();
     // Each group's postings scored and written straight into their compact string form.
-    let scored: Vec<String> = (0..groups)
+    let scored: Vec<Vec<u8>> = (0..groups)
         .into_par_iter()
         .map(|g| {
             let list = &flat[start[g]..start[g + 1]];
             let df = list.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             postings::encode(list.iter().map(|&(p, (mask, tf))| {
-                let len = lengths[p as usize];
+                let norm = &norms[p as usize];
                 let tf: f64 = (0..3)
-                    .map(|f| {
-                        let norm = 1.0 - B + B * f64::from(len[f]) / avg[f];
-                        WEIGHTS[f] * f64::from(tf[f]) / norm
-                    })
+                    .map(|f| WEIGHTS[f] * f64::from(tf[f]) / norm[f])
                     .sum();
                 let s = idf * tf * (K1 + 1.0) / (tf + K1);
                 (p, mask, ((s * 10.0).round() as u32).max(1))
@@ -371,24 +414,30 @@ fn page_meta(e: &Entry) -> PageMeta<'_> {
     }
 }
 
-/// The first `keep` characters of `text` with runs of white space made one space (only the
-/// part kept is looked at: most of a page's text is never shown).
+/// The first `keep` characters of `text` with runs of white space made one space, and `…`
+/// when a word was left out (only the part kept is looked at: most of a page's text is never
+/// shown). One pass over the characters, without cutting the text into words first.
 fn excerpt(text: &str, keep: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(keep + 3);
     let mut n = 0;
-    for word in text.split_whitespace() {
-        if n >= keep {
-            out.push('…');
-            break;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-            n += 1;
-        }
-        for c in word.chars() {
-            if n == keep {
+        if !in_word {
+            in_word = true;
+            if n >= keep {
+                out.push('…');
                 break;
             }
+            if !out.is_empty() {
+                out.push(' ');
+                n += 1;
+            }
+        }
+        if n < keep {
             out.push(c);
             n += 1;
         }
@@ -401,7 +450,7 @@ fn excerpt(text: &str, keep: usize) -> String {
 /// like any JSON string; postings need no escaping).
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
-    scored: &[String],
+    scored: &[Vec<u8>],
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
@@ -424,13 +473,9 @@ fn write_shards<'a>(
                 seen.insert(groups, rows);
                 current.push(b'"');
                 match groups.as_slice() {
-                    [g] => current.extend_from_slice(
-                        scored
-                            .get(*g as usize)
-                            .map_or("", String::as_str)
-                            .as_bytes(),
-                    ),
-                    _ => current.extend_from_slice(postings::union(groups, scored).as_bytes()),
+                    [g] => current
+                        .extend_from_slice(scored.get(*g as usize).map_or(&[][..], Vec::as_slice)),
+                    _ => current.extend_from_slice(&postings::union(groups, scored)),
                 }
                 current.push(b'"');
             }
@@ -498,6 +543,36 @@ fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> St
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excerpts_collapse_space_and_mark_what_was_cut() {
+        use super::excerpt;
+        assert_eq!(excerpt("  one\n two\t\tthree ", 100), "one two three");
+        assert_eq!(excerpt("one two three", 7), "one two…");
+        // A word cut in the middle, then more words.
+        assert_eq!(excerpt("one twofold three", 6), "one tw…");
+        // A word cut in the middle and nothing after it.
+        assert_eq!(excerpt("one twofold", 6), "one tw");
+        // The space is counted: here it is the last character kept (and nothing follows
+        // the word it was left for, so no `…`).
+        assert_eq!(excerpt("abc def", 4), "abc ");
+        assert_eq!(excerpt("abc def ghi", 4), "abc …");
+        assert_eq!(excerpt("مرحبا بكم", 5), "مرحبا…");
+        assert_eq!(excerpt(" \u{a0} ", 10), "");
+        assert_eq!(excerpt("word", 0), "…");
+    }
+
+    #[test]
+    fn short_keys_tell_every_short_run_apart() {
+        use super::short_key;
+        let runs = [
+            "a", "ab", "ba", "abcdefgh", "é", "e\u{301}", "孤独", "12", "1",
+        ];
+        let keys: std::collections::HashSet<u64> =
+            runs.iter().map(|r| short_key(r).expect("short")).collect();
+        assert_eq!(keys.len(), runs.len());
+        assert_eq!(short_key("abcdefghi"), None);
+    }
+
     #[test]
     fn separators_are_short_and_ordered() {
         assert_eq!(super::separator(None, "apple"), "");
