@@ -268,6 +268,9 @@ where
                         report.bytes / 1024,
                         timing.join(", ")
                     );
+                    if !report.pdf.is_empty() {
+                        let _ = writeln!(err, "{}", report.pdf);
+                    }
                 }
                 None => {
                     let _ = writeln!(

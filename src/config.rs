@@ -75,7 +75,41 @@ struct RawConfig {
     #[serde(default)]
     review: RawReview,
     #[serde(default)]
+    pdf: RawPdf,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[pdf]`: the typeset packs and leaflets (see `PdfConfig`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPdf {
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    leaflets: Vec<String>,
+    font_dirs: Option<Vec<PathBuf>>,
+}
+
+impl Default for RawPdf {
+    fn default() -> Self {
+        RawPdf {
+            enabled: true,
+            leaflets: Vec::new(),
+            font_dirs: None,
+        }
+    }
+}
+
+/// `[pdf]` in config.toml: which PDFs are built and where their fonts come from.
+#[derive(Debug, Clone)]
+pub struct PdfConfig {
+    /// PDFs are built at all (packs always, when on).
+    pub enabled: bool,
+    /// Sections (`guidance`) whose pages also get a PDF leaflet in each language.
+    pub leaflets: Vec<String>,
+    /// Folders searched for fonts, relative to the site root unless absolute.
+    pub font_dirs: Vec<PathBuf>,
 }
 
 /// `[review]`: when health information must be checked again (see `ReviewConfig`).
@@ -168,6 +202,8 @@ pub struct Config {
     pub production_errors: Vec<String>,
     /// Review dates of health information (`[review]`).
     pub review: ReviewConfig,
+    /// PDFs (`[pdf]`).
+    pub pdf: PdfConfig,
 }
 
 impl Config {
@@ -272,6 +308,7 @@ pub fn parse(
                     "services",
                     "check",
                     "review",
+                    "pdf",
                     "extra",
                 ],
             ));
@@ -410,6 +447,15 @@ pub fn parse(
         languages,
         minify: raw.minify,
         search: raw.search,
+        pdf: PdfConfig {
+            enabled: raw.pdf.enabled,
+            leaflets: raw.pdf.leaflets,
+            font_dirs: raw
+                .pdf
+                .font_dirs
+                .map(|dirs| dirs.iter().map(|d| root.join(d)).collect())
+                .unwrap_or_else(crate::pdf::fonts::default_dirs),
+        },
         feeds: raw.feeds,
         menu: raw.menu,
         drafts: overrides.drafts,

@@ -42,6 +42,15 @@ impl Strings {
             .map(String::as_str)
     }
 
+    /// Every string of `lang`, with the default language's where it has none.
+    pub fn table(&self, lang: &str) -> BTreeMap<String, String> {
+        let mut out = self.by_lang.get(&self.default).cloned().unwrap_or_default();
+        if let Some(own) = self.by_lang.get(lang) {
+            out.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        out
+    }
+
     /// Builds strings from already parsed tables (for tests).
     pub fn from_tables(default: &str, tables: HashMap<String, BTreeMap<String, String>>) -> Self {
         Strings {

@@ -1,13 +1,15 @@
 //! hubgen: a static site generator for London's mental-health campaign resource hub.
 //!
 //! The pipeline runs one way, one module per stage:
-//! `config` → `load` → `parse` → `model` → `render` → `write`, driven by `build`.
+//! `config` → `load` → `parse` → `model` → `pdf` → `render` → `write`, driven by `build`
+//! (`search` builds the index beside `pdf` and `render`).
 //! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 //! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
 //! `scaffold` is `hubgen new`; `dates` counts days and writes dates out in each language;
 //! `gitdates` reads pages' last commit dates for `updated`. `packs` knows which documents are
-//! information packs and where each borough's copy goes (rendered by `render::packs`).
+//! information packs and where each borough's copy goes (rendered by `render::packs`); `pdf`
+//! typesets packs and leaflets with typst before `render` links them.
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
@@ -26,6 +28,7 @@ pub mod load;
 pub mod model;
 pub mod packs;
 pub mod parse;
+pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -143,7 +143,7 @@ pub fn translation(config: &Config, source: &Path, lang: &str) -> Result<Created
     }
     let shown = src.display.clone();
     // The first problem is enough here: `hubgen check` lists them all.
-    let parsed = crate::parse::one(src).map_err(|ds| {
+    let parsed = crate::parse::one(src, false).map_err(|ds| {
         ds.into_iter()
             .next()
             .unwrap_or_else(|| Diagnostic::file_error(&shown, "the English page cannot be read"))

@@ -64,6 +64,9 @@ codes! {
     REVIEW_DUE_SOON = "H031", Warning, false, "A page's `review_due` date is within `[review] due_soon_days` (30 days unless set).";
     REVIEW_OVERDUE = "H032", Warning, false, "A page's `review_due` date has passed (an error with `[review] overdue_is_error = true`).";
     REVIEW_MISSING = "H033", Warning, false, "A page in a section with a `[review] interval_days` entry has no `reviewed` date.";
+    PDF_GLYPH = "H034", Error, false, "A character in a PDF (pack or leaflet) that no font in the PDF font folders has a glyph for.";
+    PDF_FONTS_MISSING = "H035", Warning, false, "The fonts for a script are not installed, so the PDFs in it are not built (an error with `--production`).";
+    PDF_TYPESET = "H036", Error, false, "A PDF template failed to typeset (an error in the theme's `typst/` files or a shortcode without a PDF version).";
 }
 
 /// The rule for a code, if it exists.

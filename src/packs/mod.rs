@@ -3,8 +3,8 @@
 //!
 //! This module is the model side shared by every output: which documents are packs, what they
 //! are called and where each borough's copy lives. Each output has its own module: the print
-//! HTML page is rendered by `crate::render::packs` (it needs the theme's templates), and a PDF
-//! stage belongs beside it here (`packs/pdf.rs`, not written yet) using the same paths.
+//! HTML page is rendered by `crate::render::packs` (it needs the theme's templates), and the
+//! PDF by `crate::pdf`, at the same path with `.pdf` in place of the final `/`.
 //!
 //! The pack document itself is not published as an ordinary page: `/packs/<name>/` shows the
 //! pack's title and description and links to every borough's copy (a pack without a borough

@@ -4,6 +4,7 @@
 //! what later stages need to check and resolve, each with its byte offset for diagnostics.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -65,6 +66,90 @@ pub struct Structure {
     pub has_raw_html: bool,
     /// Byte ranges (in the file) of images whose alt text is empty, for `hubgen check`.
     pub images_without_alt: Vec<std::ops::Range<usize>>,
+    /// The body's plain text for the search index (see `body_text`), read during this pass
+    /// when the site has search so the index does not parse every page a second time. The
+    /// index takes it out (`take_text`), so it is not kept for the whole build.
+    pub text: Mutex<Option<Vec<String>>>,
+}
+
+impl Structure {
+    /// The text blocks read by `scan` (see `body_text`), taken out: `None` when they were not
+    /// read (search off) or were taken already.
+    pub fn take_text(&self) -> Option<Vec<String>> {
+        // A poisoned lock only means another thread panicked; the value is still whole.
+        self.text.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// Collects the plain text of a body cut at headings, event by event (see `body_text`).
+struct TextBlocks {
+    blocks: Vec<String>,
+    in_heading: bool,
+}
+
+impl TextBlocks {
+    fn new() -> Self {
+        TextBlocks {
+            blocks: vec![String::new()],
+            in_heading: false,
+        }
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.blocks.push(String::new());
+                self.in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
+            Event::Text(t) | Event::Code(t) if !self.in_heading => {
+                if let Some(b) = self.blocks.last_mut() {
+                    b.push_str(t);
+                }
+            }
+            // Block ends and line breaks separate words; inline ends (emphasis, links) must
+            // not, or a word half in bold would be cut in two.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                if let Some(b) = self.blocks.last_mut()
+                    && !b.is_empty()
+                    && !b.ends_with(' ')
+                {
+                    b.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The plain text of `body` cut at headings, for the search index: block 0 is the text before
+/// the first heading, block `i` the text under the `i`-th heading (whose own text is left
+/// out: it is the heading's). Shortcode calls are blanked out first: their arguments are not
+/// content (a shortcode's output, such as a services list, is indexed from its data).
+pub fn body_text(body: &str, shortcodes: &[ShortcodeCall]) -> Vec<String> {
+    let mut blanked = body.to_string();
+    for c in shortcodes {
+        if blanked.is_char_boundary(c.body_range.start)
+            && blanked.is_char_boundary(c.body_range.end)
+        {
+            let blank = " ".repeat(c.body_range.len());
+            blanked.replace_range(c.body_range.clone(), &blank);
+        }
+    }
+    let mut text = TextBlocks::new();
+    for event in Parser::new_ext(&blanked, options()) {
+        text.event(&event);
+    }
+    text.blocks
 }
 
 /// Schemes a link may use; anything else (javascript:, data:, vbscript:) is refused.
@@ -83,12 +168,14 @@ fn is_safe_url(url: &str) -> bool {
     }
 }
 
-/// Scans a body. `file_text` and `body_offset` place diagnostics in the whole file.
+/// Scans a body. `file_text` and `body_offset` place diagnostics in the whole file. With
+/// `text`, the body's plain text for the search index is read too (`Structure::text`).
 pub fn scan(
     file: &std::path::Path,
     file_text: &str,
     body: &str,
     body_offset: usize,
+    text: bool,
 ) -> (Structure, Vec<Diagnostic>) {
     let mut s = Structure::default();
     let mut errors = Vec::new();
@@ -98,7 +185,11 @@ pub fn scan(
     let mut image: Option<(std::ops::Range<usize>, String)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let at = |r: std::ops::Range<usize>| r.start + body_offset..r.end + body_offset;
+    let mut blocks = text.then(TextBlocks::new);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some(b) = blocks.as_mut() {
+            b.event(&event);
+        }
         let is_image = matches!(event, Event::Start(Tag::Image { .. }));
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -179,6 +270,16 @@ pub fn scan(
         &mut s.shortcodes,
         &mut errors,
     );
+    if let Some(b) = blocks {
+        // Shortcode calls are found only after the pass; where there are any, the text is
+        // read again with them blanked out (rare: most pages have none).
+        let blocks = if s.shortcodes.is_empty() {
+            b.blocks
+        } else {
+            body_text(body, &s.shortcodes)
+        };
+        s.text = Mutex::new(Some(blocks));
+    }
     (s, errors)
 }
 
@@ -358,7 +459,39 @@ mod tests {
     use std::path::Path;
 
     fn scan_str(body: &str) -> (Structure, Vec<Diagnostic>) {
-        scan(Path::new("p.md"), body, body, 0)
+        scan(Path::new("p.md"), body, body, 0, false)
+    }
+
+    #[test]
+    fn text_for_search_is_cut_at_headings_and_read_only_when_asked() {
+        let body = "Intro *bold*word.\n\n## Help\n\nUnder it.\n";
+        let (s, _) = scan(Path::new("p.md"), body, body, 0, true);
+        assert_eq!(
+            s.take_text().expect("read in the scan"),
+            ["Intro boldword. ", "Under it. "]
+        );
+        assert!(s.take_text().is_none(), "taken once");
+        assert!(scan_str(body).0.take_text().is_none(), "not asked for");
+    }
+
+    #[test]
+    fn text_read_in_the_scan_is_what_a_second_reading_gives() {
+        for body in [
+            "Intro *bold*word, `code`.\n\n## Help\n\n- one\n- two\n\n> quoted\n\n### Sub {#s}\n\n| a | b |\n|---|---|\n| c | d |\n\nNote[^1].\n\n[^1]: Foot.\n",
+            "Before {{ helplines() }} after\n\n## Local\n\n{{ services(borough=\"hackney\") }}\n",
+            "No headings,\nsoft break and a [link](@/about.md).\n",
+        ] {
+            let (s, e) = scan(Path::new("p.md"), body, body, 0, true);
+            assert!(e.is_empty(), "{e:?}");
+            let text = s.take_text().expect("read in the scan");
+            assert_eq!(text, body_text(body, &s.shortcodes), "{body}");
+            assert_eq!(text.len(), s.headings.len() + 1);
+        }
+        // A shortcode's arguments are not text (the page is read again without them).
+        let body = "Call {{ services(borough=\"hackney\") }} now\n";
+        let (s, _) = scan(Path::new("p.md"), body, body, 0, true);
+        let text = s.take_text().expect("read").concat();
+        assert!(!text.contains("hackney") && text.contains("Call") && text.contains("now"));
     }
 
     #[test]

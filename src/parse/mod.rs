@@ -35,8 +35,9 @@ impl ParsedDoc {
     }
 }
 
-/// Parses one source (pure apart from the source it owns).
-pub fn one(source: Source) -> Result<ParsedDoc, Vec<Diagnostic>> {
+/// Parses one source (pure apart from the source it owns); with `text`, also reads the plain
+/// text the search index needs (see `markdown::Structure::text`).
+pub fn one(source: Source, text: bool) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let file = source.display.clone();
     let split = front_matter::split(&file, &source.text)
         .map_err(|d| vec![d.code(crate::lint::codes::FRONT_MATTER)])?;
@@ -46,7 +47,7 @@ pub fn one(source: Source) -> Result<ParsedDoc, Vec<Diagnostic>> {
             .collect::<Vec<_>>()
     });
     let (structure, mut errors) =
-        markdown::scan(&file, &source.text, split.body, split.body_offset);
+        markdown::scan(&file, &source.text, split.body, split.body_offset, text);
     let body_offset = split.body_offset;
     match front {
         Ok(front) if errors.is_empty() => Ok(ParsedDoc {
@@ -73,13 +74,13 @@ pub struct Parsed {
     pub broken: HashSet<String>,
 }
 
-/// Parses all sources; the result keeps the input order.
-pub fn all(sources: Vec<Source>) -> (Parsed, Diagnostics) {
+/// Parses all sources; the result keeps the input order. `text`: see `one`.
+pub fn all(sources: Vec<Source>, text: bool) -> (Parsed, Diagnostics) {
     let results: Vec<_> = sources
         .into_par_iter()
         .map(|s| {
             let key = s.key.clone();
-            one(s).map_err(|e| (key, e))
+            one(s, text).map_err(|e| (key, e))
         })
         .collect();
     let mut parsed = Parsed {

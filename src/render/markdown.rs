@@ -34,36 +34,63 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders `doc`'s body. `shortcodes` holds each call's already rendered output, in order.
-pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
+/// `doc`'s body with each shortcode call replaced by a placeholder (`OPEN n CLOSE`), so
+/// Markdown sees one plain word where the call was.
+pub fn with_placeholders(doc: &Doc) -> std::borrow::Cow<'_, str> {
     let body = doc.parsed.body();
     let calls = &doc.parsed.structure.shortcodes;
-    // Replace each call with a placeholder so Markdown sees one plain word.
-    let text = if calls.is_empty() {
-        std::borrow::Cow::Borrowed(body)
-    } else {
-        let mut s = String::with_capacity(body.len());
-        let mut last = 0;
-        for (i, c) in calls.iter().enumerate() {
-            s.push_str(&body[last..c.body_range.start]);
-            s.push(OPEN);
-            s.push_str(&i.to_string());
-            s.push(CLOSE);
-            last = c.body_range.end;
+    if calls.is_empty() {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut s = String::with_capacity(body.len());
+    let mut last = 0;
+    for (i, c) in calls.iter().enumerate() {
+        s.push_str(&body[last..c.body_range.start]);
+        s.push(OPEN);
+        s.push_str(&i.to_string());
+        s.push(CLOSE);
+        last = c.body_range.end;
+    }
+    s.push_str(&body[last..]);
+    std::borrow::Cow::Owned(s)
+}
+
+/// Splits text at shortcode placeholders: `Ok(text)` runs and `Err(n)` for call `n`.
+pub fn split_placeholders(text: &str) -> Vec<Result<&str, usize>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(OPEN) {
+        let Some(j) = rest[i..].find(CLOSE) else {
+            break;
+        };
+        if i > 0 {
+            out.push(Ok(&rest[..i]));
         }
-        s.push_str(&body[last..]);
-        std::borrow::Cow::Owned(s)
-    };
+        match rest[i + OPEN.len_utf8()..i + j].parse() {
+            Ok(n) => out.push(Err(n)),
+            Err(_) => out.push(Ok(&rest[i..i + j + CLOSE.len_utf8()])),
+        }
+        rest = &rest[i + j + CLOSE.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push(Ok(rest));
+    }
+    out
+}
+
+/// The Markdown events of `text` (from `with_placeholders`) with heading ids from the parse
+/// pass and `@/` links replaced by their resolved paths: what every output format renders.
+pub fn events<'a>(doc: &'a Doc, text: &'a str) -> impl Iterator<Item = Event<'a>> + 'a {
     let headings = &doc.parsed.structure.headings;
     let links = &doc.resolved_links;
     let mut heading_index = 0;
     let mut link_index = 0;
-    let next_link = |i: &mut usize| -> CowStr<'static> {
+    let next_link = move |i: &mut usize| -> CowStr<'static> {
         let dest = links.get(*i).cloned().unwrap_or_default();
         *i += 1;
         dest.into()
     };
-    let events = Parser::new_ext(&text, options()).map(|event| match event {
+    Parser::new_ext(text, options()).map(move |event| match event {
         Event::Start(Tag::Heading {
             level,
             classes,
@@ -105,7 +132,14 @@ pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
             id,
         }),
         other => other,
-    });
+    })
+}
+
+/// Renders `doc`'s body. `shortcodes` holds each call's already rendered output, in order.
+pub fn to_html(doc: &Doc, shortcodes: &[String]) -> String {
+    let calls = &doc.parsed.structure.shortcodes;
+    let text = with_placeholders(doc);
+    let events = events(doc, &text);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     if doc.parsed.structure.has_raw_html {

@@ -77,6 +77,7 @@ pub fn prepare(
     site: &Site,
     strings: Arc<Strings>,
     assets: Arc<Assets>,
+    pdfs: Arc<HashMap<String, crate::pdf::PdfLink>>,
 ) -> Result<Prepared, Diagnostics> {
     let urls: HashMap<(String, String), String> = site
         .by_key
@@ -111,6 +112,7 @@ pub fn prepare(
             default_lang: site.config.default_language().code.clone(),
             directory: directory.clone(),
             listings: Arc::new(listings),
+            pdfs,
         },
     )?;
     let mut ds = Diagnostics::new();
@@ -129,7 +131,7 @@ pub fn prepare(
 /// Renders everything but the search pages (see `search_pages`), handing each file to `sink`
 /// as it is made; returns how many files were made, or every problem found. Files are
 /// streamed so a big site never sits in memory whole; a caller that sees an error throws the
-/// files away.
+/// files away. Links to PDF versions come from `prepared` (see `prepare` and `crate::pdf`).
 pub fn site(site: &Site, prepared: &Prepared, sink: &Sink<'_>) -> Result<usize, Diagnostics> {
     let assets = &prepared.assets;
     let mut ds = Diagnostics::new();

@@ -140,6 +140,8 @@ pub struct FunctionData {
     pub directory: Arc<crate::render::directory::DirectoryData>,
     /// (section key, language) → its pages in listing order.
     pub listings: Arc<HashMap<(String, String), serde_json::Value>>,
+    /// URL path of a page → its PDF version (`crate::pdf`).
+    pub pdfs: Arc<HashMap<String, crate::pdf::PdfLink>>,
 }
 
 /// Loads theme then site templates and registers hubgen's functions.
@@ -227,7 +229,19 @@ fn register_functions(tera: &mut Tera, data: FunctionData) {
         default_lang,
         directory,
         listings,
+        pdfs,
     } = data;
+    // pdf(path=current_path): the PDF version of a page ({path, size, bytes, pages}), or
+    // nothing when it has none (PDFs off, or the fonts for its language are not installed).
+    tera.register_function(
+        "pdf",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(pdfs
+                .get(&path)
+                .map_or(tera::Value::none(), tera::Value::from_serializable))
+        },
+    );
     // section_pages(path="@/campaigns/_index.md"): that section's pages in the current
     // language. A section missing in that language (or in the site: the theme serves sites
     // without campaigns too) gives an empty list, never another language's pages.

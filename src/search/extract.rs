@@ -2,14 +2,14 @@
 //! intro, then one block per heading, linking to its anchor) and one entry per service.
 //!
 //! Text comes from the Markdown source, not the rendered HTML, so the index can be built
-//! before and beside rendering; shortcode calls and raw HTML are left out (a shortcode's
-//! output, such as a services list, is indexed from the data it comes from instead).
+//! before and beside rendering: the parse pass reads it (`parse::markdown::body_text`) while
+//! it reads the rest of the page's structure. Shortcode calls and raw HTML are left out (a
+//! shortcode's output, such as a services list, is indexed from the data it comes from).
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::model::{Doc, Site};
-use crate::parse::markdown::options;
+use crate::parse::markdown::body_text;
 
 /// One searchable block of a page.
 #[derive(Debug, Clone, Default)]
@@ -99,60 +99,29 @@ pub fn doc_entry(site: &Site, d: &Doc) -> Entry {
 }
 
 /// The body cut at headings. Heading anchors are the parse pass's, matched by order (the same
-/// parser with the same options sees the same headings).
+/// parser with the same options sees the same headings). The text was read by the parse pass
+/// when the site has search; it is read here only when it was not (or was taken already).
 fn blocks(d: &Doc) -> Vec<Block> {
-    // Shortcode calls become spaces of the same length: their arguments are not content.
-    let mut body = d.parsed.body().to_string();
-    for c in &d.parsed.structure.shortcodes {
-        if body.is_char_boundary(c.body_range.start) && body.is_char_boundary(c.body_range.end) {
-            let blank = " ".repeat(c.body_range.len());
-            body.replace_range(c.body_range.clone(), &blank);
-        }
-    }
-    let headings = &d.parsed.structure.headings;
-    let mut out = vec![Block::default()];
-    let mut in_heading = false;
-    let mut next_heading = 0;
-    for event in Parser::new_ext(&body, options()) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                let h = headings.get(next_heading);
-                next_heading += 1;
-                out.push(Block {
+    let structure = &d.parsed.structure;
+    let texts = structure
+        .take_text()
+        .unwrap_or_else(|| body_text(d.parsed.body(), &structure.shortcodes));
+    let headings = &structure.headings;
+    texts
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, text)| match i.checked_sub(1).map(|h| headings.get(h)) {
+                None => Block {
+                    text,
+                    ..Block::default()
+                },
+                Some(h) => Block {
                     anchor: h.map(|h| h.id.clone()).unwrap_or_default(),
                     heading: h.map(|h| h.text.clone()).unwrap_or_default(),
-                    text: String::new(),
-                });
-                in_heading = true;
-            }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Text(t) | Event::Code(t) if !in_heading => {
-                if let Some(b) = out.last_mut() {
-                    b.text.push_str(&t);
-                }
-            }
-            // Block ends and line breaks separate words; inline ends (emphasis, links) must
-            // not, or a word half in bold would be cut in two.
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock
-                | TagEnd::FootnoteDefinition,
-            ) => {
-                if let Some(b) = out.last_mut()
-                    && !b.text.is_empty()
-                    && !b.text.ends_with(' ')
-                {
-                    b.text.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-
-    out
+                    text,
+                },
+            },
+        )
+        .collect()
 }

@@ -3,8 +3,9 @@
 //!
 //! It writes the same bytes as `index::build` (the serve tests compare a served site with a
 //! clean build after each edit): the same entries in the same order, the same counts, the same
-//! BM25 arithmetic in the same order (`index::averages`, `idf`, `score`), the same shard rows
-//! (`index::fill_shard`). What it keeps: each entry with its counts and (term, group) pairs,
+//! BM25 arithmetic in the same order (`index::averages`, `norms`, `idf`, `score_normed`), the
+//! same shard rows (`index::fill_shard`), counted by the same code (`index::count_all` and
+//! `index::count`, whose table of folded words, `Shared`, is kept between updates). What it keeps: each entry with its counts and (term, group) pairs,
 //! each group's postings with their scores, the vocabulary with a use count per pair, and
 //! where each shard starts and ends.
 //!
@@ -22,8 +23,8 @@ use rayon::prelude::*;
 
 use super::extract::{Entry, doc_entry, entries};
 use super::index::{
-    Counted, Counts, FastMap, Manifest, PER_CHUNK, Shared, averages, count, fill_shard, idf, json,
-    norms, page_meta, put, score_normed, separator,
+    Chunk, Counted, Counts, Manifest, PER_CHUNK, Shared, averages, count, count_all, fill_shard,
+    idf, json, norms, page_meta, put, score_normed, separator,
 };
 use super::postings;
 use super::tokenize::stemmer;
@@ -53,7 +54,7 @@ pub struct LangState {
     terms_of: HashMap<u32, BTreeSet<u32>>,
     /// group → postings in page order, each with its score.
     postings: Vec<Vec<(u32, Counts, u32)>>,
-    scored: Vec<String>,
+    scored: Vec<Vec<u8>>,
     lengths: Vec<[u32; 3]>,
     shards: Vec<Shard>,
     meta: Vec<String>,
@@ -81,33 +82,8 @@ impl LangState {
     /// Builds the index of `lang` from scratch, with the same files as `index::build`.
     pub fn build(site: &Site, lang: &str) -> (LangState, Vec<OutputFile>) {
         let entries = entries(site, lang);
-        let stemmer = stemmer(lang);
         let shared = Mutex::new(Shared::default());
-        let chunk = entries
-            .len()
-            .div_ceil(rayon::current_num_threads() * 4)
-            .max(1);
-        let counted: Vec<(Counted, Vec<(u32, u32)>)> = entries
-            .par_chunks(chunk)
-            .flat_map_iter(|part| {
-                let (mut cache, mut hits) = (FastMap::default(), Vec::new());
-                part.iter()
-                    .map(|e| {
-                        let mut pairs = Vec::new();
-                        let c = count(
-                            e,
-                            lang,
-                            stemmer.as_ref(),
-                            &mut cache,
-                            &shared,
-                            &mut hits,
-                            Some(&mut pairs),
-                        );
-                        (c, pairs)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let counted = count_all(&entries, lang, &shared, true);
         let (counted, pairs): (Vec<Counted>, Vec<Vec<(u32, u32)>>) = counted.into_iter().unzip();
         let mut st = LangState {
             lang: lang.to_string(),
@@ -158,14 +134,13 @@ impl LangState {
         for d in docs {
             let p = *self.by_url.get(&d.path)?;
             let entry = doc_entry(site, d);
-            let (mut cache, mut hits, mut pairs) = (FastMap::default(), Vec::new(), Vec::new());
+            let mut pairs = Vec::new();
             let counted = count(
                 &entry,
                 &self.lang,
                 stemmer.as_ref(),
-                &mut cache,
+                &mut Chunk::default(),
                 &self.shared,
-                &mut hits,
                 Some(&mut pairs),
             );
             let page = p as u32;
@@ -230,7 +205,7 @@ impl LangState {
         let g = g as usize;
         if self.postings.len() <= g {
             self.postings.resize_with(g + 1, Vec::new);
-            self.scored.resize_with(g + 1, String::new);
+            self.scored.resize_with(g + 1, Vec::new);
         }
         &mut self.postings[g]
     }

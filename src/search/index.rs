@@ -23,7 +23,6 @@
 //!   The client fetches only the chunks of the results it shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -95,29 +94,10 @@ pub(super) struct PageMeta<'a> {
     b: Vec<(&'a str, &'a str, String)>,
 }
 
-/// FNV-1a: the word cache is hit once per token, and SipHash's protection against chosen
-/// keys buys nothing for our own content while costing a measurable share of the build.
-#[derive(Default)]
-pub(super) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// The word caches are hit once per token, so their hash is most of the cost of a token:
+/// FxHash (rustc's, taking 8 bytes at a step) instead of SipHash, whose protection against
+/// chosen keys buys nothing for our own content, or the byte-at-a-time FNV used before.
+pub(super) type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Strings numbered in order of first sight (terms and groups share one table).
 #[derive(Default)]
@@ -138,7 +118,8 @@ impl Interner {
     }
 }
 
-/// What the index needs of a word run: the group ids its block counts go to.
+/// What the index needs of a word run: the group ids its block counts go to, and its term
+/// (serve's incremental index lists each entry's (term, group) pairs).
 #[derive(Clone, Copy)]
 pub(super) struct Folded {
     term: u32,
@@ -146,17 +127,20 @@ pub(super) struct Folded {
     alt: Option<u32>,
 }
 
-/// Shared between the threads: the string table and which term belongs to which group.
+/// Shared between the threads: the string table, which term belongs to which group, and
+/// what each lowercased word folds to (so that a word is stemmed once per language, not
+/// once per chunk of entries).
 #[derive(Default)]
 pub(super) struct Shared {
     pub(super) strings: Interner,
     vocab: BTreeSet<(u32, u32)>,
+    words: FastMap<String, Folded>,
 }
 
 /// Per group: block mask and term frequency in each field (saturating: 65,535 of one word in
 /// one field of one page is already far past where BM25 stops counting).
 pub(super) type Counts = (u32, [u16; 3]);
-/// One entry's counts by group (sorted by group) and its length in each field.
+/// One entry's counts by group (in order of first occurrence) and its length in each field.
 pub(super) type Counted = (Vec<(u32, Counts)>, [u32; 3]);
 
 /// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
@@ -164,22 +148,132 @@ fn block_bit(b: usize) -> u32 {
     1 << b.min(31)
 }
 
-/// Tokenises one entry; each distinct word run is folded and stemmed once per chunk of
-/// entries (`cache`), so the cost per token is a hash lookup. With `pairs`, also lists the
-/// entry's distinct (term, group) pairs (serve's incremental index keeps them).
+/// What one thread keeps from entry to entry of its chunk.
+#[derive(Default)]
+pub(super) struct Chunk {
+    /// Word run of up to 8 bytes (most words) → what it counts as, keyed by `short_key`:
+    /// hashing and comparing one integer instead of a string.
+    short: FastMap<u64, Option<Folded>>,
+    /// Longer word runs as written → what they count as (`None`: nothing searchable).
+    cache: FastMap<Box<str>, Option<Folded>>,
+    /// Group id → 1 + its row in the entry being counted (0: not in it yet). Indexed by id
+    /// instead of sorting the entry's tokens (which was a tenth of the index's cost).
+    slots: Vec<u32>,
+}
+
+/// A word run of at most 8 bytes as one integer, its bytes padded with zeros (a run never
+/// holds a zero byte, so no two runs share a key).
+fn short_key(run: &str) -> Option<u64> {
+    let b = run.as_bytes();
+    if b.len() > 8 {
+        return None;
+    }
+    let mut k = [0u8; 8];
+    k[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(k))
+}
+
+/// What the run `run` counts as: folded and stemmed once per language (`shared.words`),
+/// then remembered by the chunk as written.
+fn fold(
+    run: &str,
+    lang: &str,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    shared: &Mutex<Shared>,
+) -> Option<Folded> {
+    let tok = fold_word(run, lang)?;
+    // A poisoned lock only means another thread panicked; the tables are still consistent.
+    let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(f) = lock().words.get(&tok.lower) {
+        return Some(*f);
+    }
+    // Stemming is the costly part: done outside the lock. Another thread may stem the same
+    // word meanwhile; both get the same answer and the first one in is kept.
+    let key = group_key(&tok, stemmer);
+    let mut sh = lock();
+    if let Some(f) = sh.words.get(&tok.lower) {
+        return Some(*f);
+    }
+    let term = sh.strings.id(&tok.term);
+    let group = sh.strings.id(&key);
+    sh.vocab.insert((term, group));
+    let alt = tok.alt.as_ref().map(|a| {
+        let a = sh.strings.id(a);
+        sh.vocab.insert((a, a));
+        a
+    });
+    let f = Folded { term, group, alt };
+    sh.words.insert(tok.lower, f);
+    Some(f)
+}
+
+/// Counts every entry of a language, in order, each with its sorted (term, group) pairs when
+/// `with_pairs` (serve's incremental index keeps them; empty otherwise). One chunk per
+/// thread: each chunk folds every distinct word it meets once (its cache starts empty), so
+/// more chunks would mean more of that work, for balance the build does not need (rendering
+/// runs beside the index and takes up any idle thread).
+pub(super) fn count_all(
+    entries: &[Entry],
+    lang: &str,
+    shared: &Mutex<Shared>,
+    with_pairs: bool,
+) -> Vec<(Counted, Vec<(u32, u32)>)> {
+    let stemmer = stemmer(lang);
+    let chunk = entries.len().div_ceil(rayon::current_num_threads()).max(1);
+    entries
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut chunk = Chunk::default();
+            part.iter()
+                .map(|e| {
+                    let mut pairs = Vec::new();
+                    let wanted = with_pairs.then_some(&mut pairs);
+                    let c = count(e, lang, stemmer.as_ref(), &mut chunk, shared, wanted);
+                    (c, pairs)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Tokenises one entry into its counts per group. Each distinct word run is looked up once
+/// per chunk of entries (`chunk.cache`), so the cost per token is a hash lookup. With
+/// `pairs`, also lists the entry's distinct (term, group) pairs, sorted (serve's incremental
+/// index keeps them).
 pub(super) fn count(
     e: &Entry,
     lang: &str,
     stemmer: Option<&rust_stemmers::Stemmer>,
-    cache: &mut FastMap<Box<str>, Option<Folded>>,
+    chunk: &mut Chunk,
     shared: &Mutex<Shared>,
-    hits: &mut Vec<(u32, u32, u8)>,
     mut pairs: Option<&mut Vec<(u32, u32)>>,
 ) -> Counted {
-    // (group, block bit, field) per token, summed up after sorting: cheaper than a map. The
-    // buffer is reused from entry to entry (it was one of the build's larger allocators).
-    hits.clear();
+    let Chunk {
+        short,
+        cache,
+        slots,
+    } = chunk;
+    let mut list: Vec<(u32, Counts)> = Vec::new();
     let mut len = [0u32; 3];
+    let mut add = |g: u32, bit: u32, field: usize| {
+        let g = g as usize;
+        if g >= slots.len() {
+            slots.resize(g + 1024, 0);
+        }
+        match slots[g] {
+            0 => {
+                let mut tf = [0; 3];
+                tf[field] = 1;
+                list.push((g as u32, (bit, tf)));
+                slots[g] = list.len() as u32;
+            }
+            row => {
+                let c = &mut list[row as usize - 1].1;
+                c.0 |= bit;
+                c.1[field] = c.1[field].saturating_add(1);
+            }
+        }
+    };
     for (b, block) in e.blocks.iter().enumerate() {
         let bit = block_bit(b);
         let first = b == 0;
@@ -194,27 +288,18 @@ pub(super) fn count(
         for (text, field, _) in fields.into_iter().filter(|f| f.2) {
             let text = nfc(text);
             runs(&text, |run| {
-                let folded = match cache.get(run) {
-                    Some(f) => *f,
-                    None => {
-                        let f = fold_word(run, lang).map(|tok| {
-                            let key = group_key(&tok, stemmer);
-                            // A poisoned lock only means another thread panicked; the
-                            // table itself is still consistent.
-                            let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
-                            let term = sh.strings.id(&tok.term);
-                            let group = sh.strings.id(&key);
-                            sh.vocab.insert((term, group));
-                            let alt = tok.alt.as_ref().map(|a| {
-                                let a = sh.strings.id(a);
-                                sh.vocab.insert((a, a));
-                                a
-                            });
-                            Folded { term, group, alt }
-                        });
-                        cache.insert(run.into(), f);
-                        f
-                    }
+                let folded = match short_key(run) {
+                    Some(k) => *short
+                        .entry(k)
+                        .or_insert_with(|| fold(run, lang, stemmer, shared)),
+                    None => match cache.get(run) {
+                        Some(f) => *f,
+                        None => {
+                            let f = fold(run, lang, stemmer, shared);
+                            cache.insert(run.into(), f);
+                            f
+                        }
+                    },
                 };
                 if let Some(f) = folded {
                     if let Some(pairs) = pairs.as_deref_mut() {
@@ -224,32 +309,20 @@ pub(super) fn count(
                         }
                     }
                     len[field] += 1;
-                    hits.push((f.group, bit, field as u8));
+                    add(f.group, bit, field);
                     if let Some(a) = f.alt {
-                        hits.push((a, bit, field as u8));
+                        add(a, bit, field);
                     }
                 }
             });
         }
     }
+    for &(g, _) in &list {
+        slots[g as usize] = 0;
+    }
     if let Some(pairs) = pairs {
         pairs.sort_unstable();
         pairs.dedup();
-    }
-    hits.sort_unstable_by_key(|&(g, _, _)| g);
-    let mut list: Vec<(u32, Counts)> = Vec::new();
-    for &(g, bit, field) in hits.iter() {
-        match list.last_mut() {
-            Some((last, c)) if *last == g => {
-                c.0 |= bit;
-                c.1[field as usize] = c.1[field as usize].saturating_add(1);
-            }
-            _ => {
-                let mut tf = [0; 3];
-                tf[field as usize] = 1;
-                list.push((g, (bit, tf)));
-            }
-        }
     }
     (list, len)
 }
@@ -258,39 +331,15 @@ pub(super) fn count(
 /// language uses every core too; the result does not depend on how the work was split.
 pub fn build(site: &Site, lang: &str) -> LangIndex {
     let entries = entries(site, lang);
-    let stemmer = stemmer(lang);
     let shared = Mutex::new(Shared::default());
-    let chunk = entries
-        .len()
-        .div_ceil(rayon::current_num_threads() * 4)
-        .max(1);
-    let counted: Vec<Counted> = entries
-        .par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let mut cache = FastMap::default();
-            let mut hits = Vec::new();
-            part.iter()
-                .map(|e| {
-                    count(
-                        e,
-                        lang,
-                        stemmer.as_ref(),
-                        &mut cache,
-                        &shared,
-                        &mut hits,
-                        None,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let Shared { strings, vocab } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    let counted = count_all(&entries, lang, &shared, false);
+    let Shared { strings, vocab, .. } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
     // group → postings (page, counts), in page order: the per-entry lists transposed into
     // one flat array, each group's run found by offset (no vector per group to grow, and
     // each entry's list is freed as soon as it has been copied).
     let groups = strings.names.len();
     let mut start = vec![0usize; groups + 1];
-    for (list, _) in &counted {
+    for ((list, _), _) in &counted {
         for &(g, _) in list {
             start[g as usize + 1] += 1;
         }
@@ -301,7 +350,7 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     let mut next = start.clone();
     let mut flat: Vec<(u32, Counts)> = vec![(0, (0, [0; 3])); start[groups]];
     let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(counted.len());
-    for (p, (list, len)) in counted.into_iter().enumerate() {
+    for (p, ((list, len), _)) in counted.into_iter().enumerate() {
         for (g, c) in list {
             let at = &mut next[g as usize];
             flat[*at] = (p as u32, c);
@@ -311,18 +360,20 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     }
     let n = lengths.len().max(1) as f64;
     let avg = averages(&lengths);
+    // Each page's length normalisation per field, computed once instead of per posting.
+    let page_norms: Vec<[f64; 3]> = lengths.iter().map(|&len| norms(len, &avg)).collect();
     // Each group's postings scored and written straight into their compact string form.
-    let scored: Vec<String> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let list = &flat[start[g]..start[g + 1]];
-            let idf = idf(n, list.len());
-            postings::encode(
-                list.iter()
-                    .map(|&(p, (mask, tf))| (p, mask, score(idf, tf, lengths[p as usize], &avg))),
-            )
-        })
-        .collect();
+    let scored: Vec<Vec<u8>> =
+        (0..groups)
+            .into_par_iter()
+            .map(|g| {
+                let list = &flat[start[g]..start[g + 1]];
+                let idf = idf(n, list.len());
+                postings::encode(list.iter().map(|&(p, (mask, tf))| {
+                    (p, mask, score_normed(idf, tf, &page_norms[p as usize]))
+                }))
+            })
+            .collect();
     // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
     drop(flat);
     // term → its groups, terms in code-point order
@@ -379,18 +430,14 @@ pub(super) fn idf(n: f64, df: usize) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// A posting's score: BM25F over the fields, ×10, rounded, at least 1.
-pub(super) fn score(idf: f64, tf: [u16; 3], len: [u32; 3], avg: &[f64; 3]) -> u32 {
-    score_normed(idf, tf, &norms(len, avg))
-}
-
 /// Each field's length normalisation for an entry of field lengths `len`.
 pub(super) fn norms(len: [u32; 3], avg: &[f64; 3]) -> [f64; 3] {
     [0, 1, 2].map(|f| 1.0 - B + B * f64::from(len[f]) / avg[f])
 }
 
-/// `score` with the entry's `norms` computed once for all its postings (serve re-scores every
-/// posting after an edit); the same operations in the same order, so the same result.
+/// A posting's score: BM25F over the fields, ×10, rounded, at least 1. The entry's `norms`
+/// are computed once for all its postings (by the build, and by serve, which re-scores every
+/// posting after an edit with this same function, so the same result).
 pub(super) fn score_normed(idf: f64, tf: [u16; 3], norm: &[f64; 3]) -> u32 {
     // A field the term is absent from adds exactly 0, so it is skipped (most postings are in
     // the body alone): the sum, and so the score, is bit for bit the same, for one division
@@ -426,24 +473,30 @@ pub(super) fn page_meta(e: &Entry) -> PageMeta<'_> {
     }
 }
 
-/// The first `keep` characters of `text` with runs of white space made one space (only the
-/// part kept is looked at: most of a page's text is never shown).
+/// The first `keep` characters of `text` with runs of white space made one space, and `…`
+/// when a word was left out (only the part kept is looked at: most of a page's text is never
+/// shown). One pass over the characters, without cutting the text into words first.
 fn excerpt(text: &str, keep: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(keep + 3);
     let mut n = 0;
-    for word in text.split_whitespace() {
-        if n >= keep {
-            out.push('…');
-            break;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-            n += 1;
-        }
-        for c in word.chars() {
-            if n == keep {
+        if !in_word {
+            in_word = true;
+            if n >= keep {
+                out.push('…');
                 break;
             }
+            if !out.is_empty() {
+                out.push(' ');
+                n += 1;
+            }
+        }
+        if n < keep {
             out.push(c);
             n += 1;
         }
@@ -454,7 +507,7 @@ fn excerpt(text: &str, keep: usize) -> String {
 /// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
-    scored: &[String],
+    scored: &[Vec<u8>],
     dir: &str,
     files: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
@@ -477,7 +530,7 @@ fn write_shards<'a>(
 /// touches (`super::incremental`).
 pub(super) fn fill_shard<'a>(
     terms: &mut impl Iterator<Item = (&'a str, &'a [u32])>,
-    scored: &[String],
+    scored: &[Vec<u8>],
 ) -> Option<(Vec<u8>, &'a str, &'a str)> {
     let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
     // group set → row of this shard holding its postings
@@ -496,13 +549,9 @@ pub(super) fn fill_shard<'a>(
                 seen.insert(groups, rows);
                 current.push(b'"');
                 match groups {
-                    [g] => current.extend_from_slice(
-                        scored
-                            .get(*g as usize)
-                            .map_or("", String::as_str)
-                            .as_bytes(),
-                    ),
-                    _ => current.extend_from_slice(postings::union(groups, scored).as_bytes()),
+                    [g] => current
+                        .extend_from_slice(scored.get(*g as usize).map_or(&[][..], Vec::as_slice)),
+                    _ => current.extend_from_slice(&postings::union(groups, scored)),
                 }
                 current.push(b'"');
             }
@@ -552,6 +601,36 @@ pub(super) fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excerpts_collapse_space_and_mark_what_was_cut() {
+        use super::excerpt;
+        assert_eq!(excerpt("  one\n two\t\tthree ", 100), "one two three");
+        assert_eq!(excerpt("one two three", 7), "one two…");
+        // A word cut in the middle, then more words.
+        assert_eq!(excerpt("one twofold three", 6), "one tw…");
+        // A word cut in the middle and nothing after it.
+        assert_eq!(excerpt("one twofold", 6), "one tw");
+        // The space is counted: here it is the last character kept (and nothing follows
+        // the word it was left for, so no `…`).
+        assert_eq!(excerpt("abc def", 4), "abc ");
+        assert_eq!(excerpt("abc def ghi", 4), "abc …");
+        assert_eq!(excerpt("مرحبا بكم", 5), "مرحبا…");
+        assert_eq!(excerpt(" \u{a0} ", 10), "");
+        assert_eq!(excerpt("word", 0), "…");
+    }
+
+    #[test]
+    fn short_keys_tell_every_short_run_apart() {
+        use super::short_key;
+        let runs = [
+            "a", "ab", "ba", "abcdefgh", "é", "e\u{301}", "孤独", "12", "1",
+        ];
+        let keys: std::collections::HashSet<u64> =
+            runs.iter().map(|r| short_key(r).expect("short")).collect();
+        assert_eq!(keys.len(), runs.len());
+        assert_eq!(short_key("abcdefghi"), None);
+    }
+
     #[test]
     fn separators_are_short_and_ordered() {
         assert_eq!(super::separator(None, "apple"), "");

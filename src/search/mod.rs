@@ -36,6 +36,20 @@ impl SearchIndex {
     }
 }
 
+/// What the search pages point at when no index is built (`hubgen check`, which writes
+/// nothing): each language's manifest address without its hash. Empty when the site has no
+/// search, like the index.
+pub fn unbuilt_manifests(site: &Site) -> HashMap<String, String> {
+    if !site.config.search {
+        return HashMap::new();
+    }
+    site.config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), format!("/search/{}/manifest.json", l.code)))
+        .collect()
+}
+
 /// Builds the index of every language, in parallel; same model, same bytes. Nothing when
 /// the site turned search off (`search = false` in config.toml).
 pub fn build(site: &Site) -> SearchIndex {

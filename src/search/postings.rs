@@ -12,29 +12,25 @@ const MORE: u8 = b'#';
 /// First character of a number's last digit.
 const LAST: u8 = b'_';
 
-/// Appends `v`.
-pub fn push_num(out: &mut String, mut v: u32) {
-    let mut digits = [0u8; 7];
-    let mut n = 0;
-    loop {
-        digits[n] = (v & 31) as u8;
-        n += 1;
-        v >>= 5;
-        if v == 0 {
-            break;
-        }
+/// Appends `v` (ASCII only, so the bytes are always valid UTF-8 and need no JSON escaping).
+pub fn push_num(out: &mut Vec<u8>, v: u32) {
+    // Most numbers are page deltas and scores under 32: one digit.
+    if v < 32 {
+        out.push(LAST + v as u8);
+        return;
     }
-    for &d in digits[1..n].iter().rev() {
-        out.push(char::from(MORE + d));
+    let digits = (32 - v.leading_zeros()).div_ceil(5);
+    for k in (1..digits).rev() {
+        out.push(MORE + ((v >> (5 * k)) & 31) as u8);
     }
-    out.push(char::from(LAST + digits[0]));
+    out.push(LAST + (v & 31) as u8);
 }
 
 /// The numbers of a postings string (the inverse of `push_num`, run after run).
-pub fn decode(s: &str) -> Vec<u32> {
+pub fn decode(s: &[u8]) -> Vec<u32> {
     let mut out = Vec::new();
     let mut v: u32 = 0;
-    for b in s.bytes() {
+    for &b in s {
         if b >= LAST {
             out.push(v.wrapping_mul(32).wrapping_add(u32::from(b - LAST)));
             v = 0;
@@ -48,8 +44,9 @@ pub fn decode(s: &str) -> Vec<u32> {
 }
 
 /// `(page, block mask, score)` in page order → postings string (pages delta-encoded).
-pub fn encode(list: impl Iterator<Item = (u32, u32, u32)>) -> String {
-    let mut out = String::new();
+pub fn encode(list: impl ExactSizeIterator<Item = (u32, u32, u32)>) -> Vec<u8> {
+    // Page delta, mask and score take one to three characters each; five is the usual sum.
+    let mut out = Vec::with_capacity(list.len() * 5);
     let mut last = 0;
     for (p, mask, s) in list {
         push_num(&mut out, p - last);
@@ -63,10 +60,10 @@ pub fn encode(list: impl Iterator<Item = (u32, u32, u32)>) -> String {
 /// Postings of the union of `groups` (blocks or-ed, best score per page), for a word that is
 /// in more than one group (a Vietnamese or Persian word that is also another word's
 /// alternative form): rare, so decoding the groups' strings again is cheap.
-pub fn union(groups: &[u32], scored: &[String]) -> String {
+pub fn union(groups: &[u32], scored: &[Vec<u8>]) -> Vec<u8> {
     let mut all: Vec<(u32, u32, u32)> = Vec::new();
     for &g in groups {
-        let nums = decode(scored.get(g as usize).map_or("", String::as_str));
+        let nums = decode(scored.get(g as usize).map_or(&[][..], Vec::as_slice));
         let mut page = 0;
         for t in nums.chunks_exact(3) {
             page += t[0];
@@ -94,18 +91,24 @@ mod tests {
     #[test]
     fn numbers_round_trip_and_stay_short() {
         let nums = [0, 1, 31, 32, 1023, 1024, 70_000, 1 << 31, u32::MAX];
-        let mut s = String::new();
+        let mut s = Vec::new();
         for &n in &nums {
             push_num(&mut s, n);
         }
         assert_eq!(decode(&s), nums);
-        assert!(!s.contains(['"', '\\']));
-        let mut one = String::new();
+        assert!(s.iter().all(|&b| b.is_ascii() && b != b'"' && b != b'\\'));
+        let mut one = Vec::new();
+        push_num(&mut one, 0);
+        assert_eq!(one, b"_");
+        one.clear();
         push_num(&mut one, 31);
-        assert_eq!(one, "~");
+        assert_eq!(one, b"~");
         one.clear();
         push_num(&mut one, 32);
-        assert_eq!(one, "$_");
+        assert_eq!(one, b"$_");
+        one.clear();
+        push_num(&mut one, u32::MAX);
+        assert_eq!(one, b"&BBBBB~");
     }
 
     #[test]

@@ -261,9 +261,10 @@ fn char_at(text: &str, i: usize) -> char {
 fn word_end(text: &str, mut i: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+        i += bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - i);
         if i >= bytes.len() || bytes[i].is_ascii() {
             return i;
         }

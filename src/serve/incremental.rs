@@ -11,6 +11,11 @@
 //!   rewrites what changed) and so every search page (each names its manifest, whose name is
 //!   a hash of the index);
 //! - translation staleness (`model::staleness`): the `/translations/` page and warnings;
+//! - its PDFs, for a pack or a leaflet page (`crate::pdf`), and the links to them, which give
+//!   each PDF's size and page count (a pack's borough pages and copies page, a leaflet's
+//!   page): these are never patched, since typesetting belongs to the full build (whose
+//!   content-hash cache typesets only the edited document's PDFs again), so an edit of such a
+//!   document is a full build (`pdf_reason`);
 //! - the model's checks: `@/` links out of the body, anchors other pages link to, shortcode
 //!   names.
 //!
@@ -128,6 +133,15 @@ pub fn body_only(
     None
 }
 
+/// Why an edit of `d` needs the full build whatever changed in it: it has PDF versions, which
+/// only the full build typesets (with the links to them that give their size and pages).
+pub fn pdf_reason(config: &crate::config::Config, d: &Doc) -> Option<&'static str> {
+    crate::pdf::kind(config, d).map(|kind| match kind {
+        "pack" => "a pack changed: its PDFs are typeset by the full build",
+        _ => "a leaflet page changed: its PDF is typeset by the full build",
+    })
+}
+
 /// Applies a `Plan::Bodies` batch to the kept site and the output folder. `Err` names why a
 /// full build is needed instead; `kept` may then be half-patched and must be rebuilt.
 pub fn update(
@@ -153,11 +167,16 @@ pub fn update(
         let &id = by_rel
             .get(rel.as_str())
             .ok_or("a page is not in the site")?;
+        if let Some(why) = pdf_reason(&site.config, &site.docs[id]) {
+            return Err(why);
+        }
         let old = &site.docs[id].parsed;
         let abs = site.config.content_dir().join(rel);
         let source = load::read_source(&site.config, &abs, rel.clone())
             .map_err(|_| "a page cannot be read")?;
-        let mut new = parse::one(source).map_err(|_| "a page does not parse")?;
+        // With the search text when the index reads it, as the full build's parse pass does.
+        let mut new =
+            parse::one(source, site.config.search).map_err(|_| "a page does not parse")?;
         if let Some(why) = body_only(old, &new, &shortcodes) {
             return Err(why);
         }
@@ -282,6 +301,8 @@ pub fn update(
         output: Some(output),
         written: Some(w),
         timings: clock.timings,
+        // No PDF was made: a document with one is never patched (`pdf_reason`).
+        pdf: String::new(),
     })
 }
 
@@ -372,16 +393,77 @@ mod tests {
     }
 
     fn parsed(text: &str) -> ParsedDoc {
+        parsed_at("guidance/a.md", text)
+    }
+
+    /// A document at content path `key` (English), `_index.md` being a section.
+    fn parsed_at(key: &str, text: &str) -> ParsedDoc {
         let source = load::Source {
-            rel: "guidance/a.md".into(),
-            display: PathBuf::from("content/guidance/a.md"),
+            rel: key.into(),
+            display: PathBuf::from(format!("content/{key}")),
             lang: "en".into(),
-            key: "guidance/a.md".into(),
-            is_section: false,
-            is_bundle: false,
+            key: key.into(),
+            is_section: key.ends_with("_index.md"),
+            is_bundle: key.ends_with("/index.md"),
             text: text.into(),
         };
-        parse::one(source).expect("parses")
+        parse::one(source, false).expect("parses")
+    }
+
+    #[test]
+    fn documents_with_pdfs_always_take_the_full_build() {
+        let config = |pdf: &str| {
+            crate::config::parse(
+                Path::new("."),
+                Path::new("config.toml"),
+                &format!(
+                    "title = \"T\"\nbase_url = \"https://x.org\"\n{pdf}\n[[language]]\ncode = \"en\"\ntag = \"en-GB\"\nname = \"English\"\nenglish = \"English\"\ndir = \"ltr\"\n"
+                ),
+                &crate::config::Overrides::default(),
+            )
+            .expect("config parses")
+        };
+        let doc = |key: &str| Doc {
+            id: 0,
+            parsed: parsed_at(key, "+++\ntitle = \"A\"\n+++\nBody.\n"),
+            path: String::new(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            translations: Vec::new(),
+            resolved_links: Vec::new(),
+        };
+        let leaflets = config("[pdf]\nleaflets = [\"guidance\"]\n");
+        let reason = |c: &crate::config::Config, key: &str| pdf_reason(c, &doc(key));
+        // A pack (a file or a bundle directly in packs/) has a PDF for every borough.
+        for key in ["packs/guide.md", "packs/money/index.md"] {
+            let why = reason(&leaflets, key).expect(key);
+            assert!(why.contains("pack") && why.contains("full build"), "{why}");
+        }
+        // A page of a leaflet section has its leaflet; the section page itself has none.
+        let why = reason(&leaflets, "guidance/stress.md").expect("leaflet");
+        assert!(
+            why.contains("leaflet") && why.contains("full build"),
+            "{why}"
+        );
+        assert_eq!(reason(&leaflets, "guidance/_index.md"), None);
+        // No PDF: patched as before (the packs section, a page elsewhere, a page deeper in
+        // packs/ that is not a pack).
+        for key in [
+            "packs/_index.md",
+            "campaigns/walk.md",
+            "boroughs/camden/index.md",
+        ] {
+            assert_eq!(reason(&leaflets, key), None, "{key}");
+        }
+        // Without [pdf] leaflets only packs have PDFs; with PDFs off, nothing has.
+        let packs_only = config("");
+        assert!(reason(&packs_only, "packs/guide.md").is_some());
+        assert_eq!(reason(&packs_only, "guidance/stress.md"), None);
+        let off = config("[pdf]\nenabled = false\nleaflets = [\"guidance\"]\n");
+        for key in ["packs/guide.md", "guidance/stress.md"] {
+            assert_eq!(reason(&off, key), None, "{key}");
+        }
     }
 
     #[test]

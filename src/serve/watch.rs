@@ -19,7 +19,14 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use super::state::State;
 
 /// The source folders under the site root, watched recursively.
-pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "translations"];
+pub const SOURCE_DIRS: [&str; 6] = [
+    "content",
+    "themes",
+    "templates",
+    "typst",
+    "static",
+    "translations",
+];
 
 /// The quiet period that ends a burst. It is part of every edit's latency, so it is short:
 /// the events of one save (an editor's write, or write-and-rename) arrive within a few
@@ -68,7 +75,8 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     match first.as_str() {
         "config.toml" if parts.len() == 1 => Some(ChangeKind::Config),
         "content" => Some(ChangeKind::Content),
-        "templates" => Some(ChangeKind::Templates),
+        // The site's own PDF templates (`crate::pdf`) are templates like the HTML ones.
+        "templates" | "typst" => Some(ChangeKind::Templates),
         "static" => Some(ChangeKind::Static),
         "translations" => Some(ChangeKind::Translations),
         "themes" => match parts.get(2).map(String::as_str) {

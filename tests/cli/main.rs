@@ -8,6 +8,7 @@ mod i18n;
 mod invalid;
 mod minify;
 mod packs;
+mod pdf;
 mod search;
 mod serve;
 mod services;

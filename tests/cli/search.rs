@@ -469,3 +469,37 @@ fn a_one_word_query_fetches_the_manifest_one_shard_and_shown_metadata() {
     assert!((1..=10).contains(&count("/m.")), "{fetched:?}");
     assert_eq!(fetched.len(), 2 + count("/m."), "{fetched:?}");
 }
+
+/// `hubgen check` writes nothing, so it builds no index (which was most of its extra time on
+/// a large site): it renders the same pages as a build and hands the lints everything but
+/// the index files.
+#[test]
+fn check_builds_no_index() {
+    use hubgen::build::{BuildOptions, build, run};
+    let site = Site::new("minimal", &[]);
+    let opts = BuildOptions {
+        root: site.root(),
+        output: Some(site.out()),
+        overrides: Default::default(),
+        write: true,
+        background_cleanup: false,
+        previous: None,
+    };
+    let built = build(&opts).expect("builds");
+    let index = tree(&site.out().join("search"))
+        .keys()
+        .filter(|k| k.ends_with(".json"))
+        .count();
+    assert!(index > 0, "the build wrote no index");
+    let checked = run(
+        &BuildOptions {
+            write: false,
+            output: None,
+            ..opts
+        },
+        true,
+    )
+    .result
+    .expect("checks");
+    assert_eq!(checked.files, built.files - index);
+}

@@ -46,7 +46,10 @@ impl Server {
             .current_dir(site.dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            // The PDF cache the clean builds of the tests use (`Site::run`): the same PDFs are
+            // typeset once (same bytes either way; a test may pass its own).
+            .env("HUBGEN_CACHE_DIR", crate::support::shared_pdf_cache());
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -84,7 +84,11 @@ impl Site {
         cmd.args(args)
             .arg("--root")
             .arg(self.root())
-            .current_dir(self.dir.path());
+            .current_dir(self.dir.path())
+            // One PDF cache for the whole test run: PDFs are keyed by the hash of everything
+            // they are made from, so tests that build the same pack typeset it once. Tests of
+            // the cache itself pass their own folder.
+            .env("HUBGEN_CACHE_DIR", shared_pdf_cache());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -156,4 +160,9 @@ pub fn clean(stderr: &str, site: &Site) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+/// `$CARGO_TARGET_TMPDIR/pdf-cache`, shared by every test's builds.
+pub fn shared_pdf_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pdf-cache")
 }

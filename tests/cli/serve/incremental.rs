@@ -233,9 +233,74 @@ fn incremental_rebuilds_equal_a_clean_build_byte_for_byte() {
     assert!(served.keys().any(|k| k.ends_with("square.svg")));
 }
 
+/// A document with PDF versions (a pack, a page of a `[pdf] leaflets` section) is never
+/// patched: its PDFs and the "(PDF, N pages, X KB)" links to them change with its body, and
+/// only the full build typesets. After each edit the served folder, PDFs included, equals a
+/// clean build; an edit of a page without a PDF is still patched.
+#[test]
+fn editing_a_document_with_pdfs_rebuilds_everything() {
+    let site = Site::new("boroughs", &["packs", "leaflets"]);
+    let root = site.root();
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    let pdf = |rel: &str| std::fs::read(root.join("public").join(rel)).unwrap();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events("", &server.addr);
+    assert_served_equals_clean(&site, &server, "first build");
+    let steps: [(&str, &str, &str, Option<&str>); 3] = [
+        (
+            "pack body",
+            "content/packs/guide.md",
+            "A new paragraph for every borough's copy.",
+            Some("a pack changed"),
+        ),
+        (
+            "leaflet body",
+            "content/guidance/stress.md",
+            "A new paragraph for the leaflet.",
+            Some("a leaflet page changed"),
+        ),
+        (
+            "page without a PDF",
+            "content/food.md",
+            "A new line about food.",
+            None,
+        ),
+    ];
+    let watched = [
+        "boroughs/camden/packs/guide.pdf",
+        "boroughs/hackney/packs/guide.pdf",
+        "guidance/stress.pdf",
+    ];
+    for (i, (name, file, words, full)) in steps.into_iter().enumerate() {
+        let before: Vec<Vec<u8>> = watched.iter().map(|p| pdf(p)).collect();
+        site.write(file, format!("{}\n{words}\n", read(file)));
+        events.wait_reloads(i + 1, &server);
+        let line = build_line(&server, i + 1);
+        match full {
+            Some(why) => assert!(
+                line.contains(&format!("(everything: {why}")),
+                "{name}: {line}"
+            ),
+            None => assert!(line.starts_with("Updated after "), "{name}: {line}"),
+        }
+        assert!(!line.contains("failed"), "{name}: {}", server.stderr());
+        assert_served_equals_clean(&site, &server, name);
+        // Only the edited document's PDFs changed.
+        for (p, old) in watched.iter().zip(&before) {
+            let edited = match i {
+                0 => p.contains("/packs/guide.pdf"),
+                1 => *p == "guidance/stress.pdf",
+                _ => false,
+            };
+            assert_eq!(pdf(p) != *old, edited, "{name}: {p}");
+        }
+    }
+}
+
 /// The real hub has many search shards per language, so an edit that adds and then removes
 /// words exercises what the small fixture cannot: rewriting the shards a new term lands in and
-/// keeping every other shard as it was.
+/// keeping every other shard as it was. The page is a campaign: guidance pages have PDF
+/// leaflets, so editing one is a full build.
 #[test]
 fn patching_the_real_hub_equals_a_clean_build() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -251,7 +316,7 @@ fn patching_the_real_hub_equals_a_clean_build() {
     let site = Site { dir };
     let server = Server::start(&site, &[]);
     let mut events = server.events("", &server.addr);
-    let page = "content/guidance/coping-with-stress.md";
+    let page = "content/campaigns/right-to-thrive.md";
     let original = std::fs::read_to_string(root.join(page)).unwrap();
     let edits = [
         // New words at both ends of the alphabet, and more of a common one.
