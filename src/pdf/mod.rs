@@ -134,12 +134,20 @@ pub fn build(site: &Site, strings: &Strings) -> Pdfs {
         return out;
     };
     let fonts = fonts::load(&config.pdf.font_dirs);
-    // Each document's body once, not once per borough.
-    let mut bodies: HashMap<usize, Result<String, String>> = HashMap::new();
+    // Each document's body, and its characters' check against the fonts, once, not once
+    // per borough.
+    let mut bodies: HashMap<usize, Result<Body, String>> = HashMap::new();
     for j in &jobs {
         bodies.entry(j.doc.id).or_insert_with(|| {
             // The theme's functions (the shortcodes' PDF versions) are in scope in the body.
-            markup::body(j.doc, &config.base_url).map(|b| format!("#import \"/lib.typ\": *\n\n{b}"))
+            markup::body(j.doc, &config.base_url).map(|b| {
+                let text = format!("#import \"/lib.typ\": *\n\n{b}");
+                Body {
+                    missing: fonts.missing_script(&text),
+                    uncovered: fonts.uncovered(&text),
+                    text,
+                }
+            })
         });
     }
     let cache = cache_dir(config);
@@ -148,10 +156,10 @@ pub fn build(site: &Site, strings: &Strings) -> Pdfs {
         .par_iter()
         .map(|j| {
             let main = if j.kind == "pack" { &pack } else { &leaflet };
-            let body = match bodies.get(&j.doc.id) {
-                Some(Ok(b)) => b.clone(),
-                Some(Err(e)) => return Outcome::Failed(vec![doc_error(j.doc, e.clone())]),
-                None => String::new(),
+            // Every job's document is in `bodies`: it was filled from these jobs.
+            let body = match &bodies[&j.doc.id] {
+                Ok(b) => b,
+                Err(e) => return Outcome::Failed(vec![doc_error(j.doc, e.clone())]),
             };
             let shared = Shared {
                 lib: &lib.1,
@@ -163,6 +171,8 @@ pub fn build(site: &Site, strings: &Strings) -> Pdfs {
         })
         .collect();
     let mut missing: BTreeMap<&'static str, (usize, Vec<String>, String)> = BTreeMap::new();
+    // One template error fails every PDF made from it: report each place once.
+    let mut seen = std::collections::HashSet::new();
     for (j, r) in jobs.iter().zip(results) {
         match r {
             Outcome::Made { file, link, time } => {
@@ -187,11 +197,7 @@ pub fn build(site: &Site, strings: &Strings) -> Pdfs {
             }
             Outcome::Failed(ds) => {
                 for d in ds {
-                    let dup =
-                        out.diagnostics.sorted().iter().any(|x| {
-                            (&x.file, x.line, &x.message) == (&d.file, d.line, &d.message)
-                        });
-                    if !dup {
+                    if seen.insert((d.file.clone(), d.line, d.message.clone())) {
                         out.diagnostics.push(d);
                     }
                 }
@@ -241,7 +247,15 @@ fn doc_error(doc: &Doc, message: String) -> Diagnostic {
     Diagnostic::file_error(&doc.parsed.source.display, message).code(codes::PDF_TYPESET)
 }
 
-/// Checks, then takes from the cache or typesets, one PDF.
+/// A document's body as typst markup, with what its characters need from the fonts.
+struct Body {
+    text: String,
+    /// A script used in it whose fonts are not installed.
+    missing: Option<&'static fonts::Script>,
+    /// Characters no font has.
+    uncovered: Vec<char>,
+}
+
 /// What every PDF of a build shares.
 struct Shared<'a> {
     /// The theme's `lib.typ`.
@@ -253,7 +267,8 @@ struct Shared<'a> {
     root: &'a Path,
 }
 
-fn one(j: &Job<'_>, main: &(PathBuf, String), body: String, shared: &Shared<'_>) -> Outcome {
+/// Checks, then takes from the cache or typesets, one PDF.
+fn one(j: &Job<'_>, main: &(PathBuf, String), body: &Body, shared: &Shared<'_>) -> Outcome {
     let Shared {
         lib,
         fonts,
@@ -263,15 +278,13 @@ fn one(j: &Job<'_>, main: &(PathBuf, String), body: String, shared: &Shared<'_>)
     let (main_path, main) = (&main.0, main.1.as_str());
     let data = j.data.to_string();
     // A whole script without its fonts is a machine's setup, not the content's fault.
-    if let Some(script) = fonts
-        .missing_script(&body)
-        .or_else(|| fonts.missing_script(&data))
-    {
+    if let Some(script) = body.missing.or_else(|| fonts.missing_script(&data)) {
         return Outcome::FontsMissing(script);
     }
-    let uncovered = fonts.uncovered(&body);
-    let uncovered: Vec<char> = uncovered
-        .into_iter()
+    let uncovered: Vec<char> = body
+        .uncovered
+        .iter()
+        .copied()
         .chain(fonts.uncovered(&data))
         .collect();
     if let Some(o) = glyph_problems(j, &uncovered) {
@@ -284,7 +297,7 @@ fn one(j: &Job<'_>, main: &(PathBuf, String), body: String, shared: &Shared<'_>)
         &fonts.fingerprint,
         main,
         lib,
-        &body,
+        &body.text,
         &data,
         &j.pdf_path,
     ] {
@@ -313,7 +326,7 @@ fn one(j: &Job<'_>, main: &(PathBuf, String), body: String, shared: &Shared<'_>)
     let files = world::Files {
         main: main.to_string(),
         lib: lib.to_string(),
-        body,
+        body: body.text.clone(),
         data,
     };
     match world::typeset(files, fonts, &j.pdf_path) {
