@@ -5,12 +5,13 @@
 //! clean build after each edit): the same entries in the same order, the same counts, the same
 //! BM25 arithmetic in the same order (`index::averages`, `norms`, `idf`, `score_normed`), the
 //! same shard rows (`index::fill_shard`), counted by the same code (`index::count_all` and
-//! `index::count`, whose table of folded words, `Shared`, is kept between updates). What it keeps: each entry with its counts and (term, group) pairs,
-//! each group's postings with their scores, the vocabulary with a use count per pair, and
-//! where each shard starts and ends.
+//! `index::count`, whose table of folded words, `Shared`, is kept between updates). What it
+//! keeps: each entry with its counts and (term, group) pairs, each group's postings with their
+//! scores, the vocabulary with a use count per pair, and where each shard starts and ends.
 //!
-//! An update re-counts the changed entries, then re-scores every posting (the mean field
-//! lengths move with any edit) but re-encodes only the groups whose numbers changed; a term is
+//! An update re-counts the changed entries, then re-scores what can have moved: the groups the
+//! edited pages are in while the rounded mean field lengths stay put (almost every save), every
+//! posting when they move. It re-encodes only the groups whose numbers changed; a term is
 //! dirty when its groups or their postings changed, and a shard is rewritten only when it
 //! holds a dirty term or starts elsewhere than before. Rewriting continues until a shard ends
 //! where an old one did, after which the old shards are kept as they are: a shard's bytes
@@ -56,12 +57,24 @@ pub struct LangState {
     postings: Vec<Vec<(u32, Counts, u32)>>,
     scored: Vec<Vec<u8>>,
     lengths: Vec<[u32; 3]>,
+    /// The mean field lengths and the number of entries the scores were computed with.
+    scored_with: Option<([f64; 3], usize)>,
     shards: Vec<Shard>,
     meta: Vec<String>,
     /// URL path of the manifest.
     pub manifest_url: String,
     /// Every file of the index (paths relative to the output).
     files: BTreeSet<String>,
+}
+
+/// How an update changed a group's postings.
+#[derive(Default)]
+struct Touch {
+    /// A page joined or left the group: its idf, so every score in it, may have moved.
+    resized: bool,
+    /// Pages that were in the group and still are, with their old block mask and score: only
+    /// their own postings can have changed.
+    pages: Vec<(u32, (u32, u32))>,
 }
 
 /// What an update changed: files to write, files to delete.
@@ -95,6 +108,7 @@ impl LangState {
             entries,
             shared,
             lengths: counted.iter().map(|c| c.1).collect(),
+            scored_with: None,
             counted,
             pairs: Vec::new(),
             uses: HashMap::new(),
@@ -129,7 +143,7 @@ impl LangState {
         let started = std::time::Instant::now();
         let stemmer = stemmer(&self.lang);
         let mut dirty = BTreeSet::new();
-        let mut touched = BTreeSet::new();
+        let mut touched: BTreeMap<u32, Touch> = BTreeMap::new();
         let mut chunks = BTreeSet::new();
         for d in docs {
             let p = *self.by_url.get(&d.path)?;
@@ -145,21 +159,29 @@ impl LangState {
             );
             let page = p as u32;
             let old = std::mem::replace(&mut self.counted[p], counted);
+            // The page's old postings, by group, to tell which groups it stays in.
+            let mut before: HashMap<u32, (u32, u32)> = HashMap::new();
             for &(g, _) in &old.0 {
                 let list = self.posting_list(g);
                 if let Ok(i) = list.binary_search_by_key(&page, |x| x.0) {
-                    list.remove(i);
+                    let (_, (mask, _), score) = list.remove(i);
+                    before.insert(g, (mask, score));
                 }
-                touched.insert(g);
             }
             for i in 0..self.counted[p].0.len() {
                 let (g, c) = self.counted[p].0[i];
                 let list = self.posting_list(g);
-                match list.binary_search_by_key(&page, |x| x.0) {
-                    Ok(i) => list[i] = (page, c, 0),
-                    Err(i) => list.insert(i, (page, c, 0)),
+                let at = list
+                    .binary_search_by_key(&page, |x| x.0)
+                    .unwrap_or_else(|i| i);
+                list.insert(at, (page, c, 0));
+                match before.remove(&g) {
+                    Some(old) => touched.entry(g).or_default().pages.push((page, old)),
+                    None => touched.entry(g).or_default().resized = true,
                 }
-                touched.insert(g);
+            }
+            for (g, _) in before {
+                touched.entry(g).or_default().resized = true;
             }
             self.lengths[p] = self.counted[p].1;
             let old_pairs = std::mem::replace(&mut self.pairs[p], pairs);
@@ -169,10 +191,9 @@ impl LangState {
             self.entries[p] = entry;
             chunks.insert(p / PER_CHUNK);
         }
-        // The mean lengths moved: every score may have, and a group whose encoded postings
-        // changed rewrites the rows of all its terms.
+        // A group whose encoded postings changed rewrites the rows of all its terms.
         let counted = started.elapsed();
-        let changed = self.rescore(Some(&touched));
+        let (changed, all) = self.rescore(Some(&touched));
         let scored = started.elapsed();
         {
             let shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
@@ -186,7 +207,15 @@ impl LangState {
         let removed = self.write(&chunks, &dirty, &mut files);
         let timings = vec![
             ("search count", counted),
-            ("search score", scored - counted),
+            // Named apart so the terminal (and the tests) can tell which path a save took.
+            (
+                if all {
+                    "search score (all groups)"
+                } else {
+                    "search score"
+                },
+                scored - counted,
+            ),
             ("search shards", started.elapsed() - scored),
         ];
         Some(Patch {
@@ -258,36 +287,78 @@ impl LangState {
         }
     }
 
-    /// Scores every posting against the current mean lengths and re-encodes each group whose
+    /// Scores postings against the current mean lengths and re-encodes each group whose
     /// scores or postings changed (`touched`; None = every group). Returns the groups whose
-    /// encoded postings changed.
-    fn rescore(&mut self, touched: Option<&BTreeSet<u32>>) -> BTreeSet<u32> {
+    /// encoded postings changed, and whether every group was scored again.
+    ///
+    /// When the (rounded) means and the number of entries are what the scores were computed
+    /// with, only the touched groups can have changed: every other group has the same
+    /// postings, the same idf and the same pages' norms. Of a touched group that no page
+    /// joined or left, only the edited pages' postings are scored again, and the group is
+    /// encoded again only when one of them changed. Otherwise every posting is re-scored.
+    fn rescore(&mut self, touched: Option<&BTreeMap<u32, Touch>>) -> (BTreeSet<u32>, bool) {
         let avg = averages(&self.lengths);
-        let n = self.lengths.len().max(1) as f64;
-        let norms: Vec<[f64; 3]> = self.lengths.iter().map(|&l| norms(l, &avg)).collect();
-        self.postings
+        let entries = self.lengths.len();
+        let n = entries.max(1) as f64;
+        let same_means = self.scored_with == Some((avg, entries));
+        self.scored_with = Some((avg, entries));
+        let lengths = &self.lengths;
+        let norm = |p: u32| norms(lengths[p as usize], &avg);
+        let encode = |g: usize, list: &[(u32, Counts, u32)], scored: &mut Vec<u8>| {
+            let encoded = postings::encode(list.iter().map(|&(p, (mask, _), s)| (p, mask, s)));
+            if encoded == *scored {
+                return None;
+            }
+            *scored = encoded;
+            Some(g as u32)
+        };
+        let rescore_group = |g: usize, list: &mut Vec<(u32, Counts, u32)>, scored: &mut Vec<u8>| {
+            let idf = idf(n, list.len());
+            let mut moved = touched.is_none_or(|t| t.contains_key(&(g as u32)));
+            for (p, (_, tf), s) in list.iter_mut() {
+                let new = score_normed(idf, *tf, &norm(*p));
+                moved |= new != *s;
+                *s = new;
+            }
+            if !moved {
+                return None;
+            }
+            encode(g, list, scored)
+        };
+        if let (true, Some(touched)) = (same_means, touched) {
+            let mut changed = BTreeSet::new();
+            for (&g, touch) in touched {
+                let g = g as usize;
+                let (Some(list), Some(scored)) = (self.postings.get_mut(g), self.scored.get_mut(g))
+                else {
+                    continue;
+                };
+                let done = if touch.resized {
+                    rescore_group(g, list, scored)
+                } else {
+                    let idf = idf(n, list.len());
+                    let mut moved = false;
+                    for &(page, old) in &touch.pages {
+                        if let Ok(i) = list.binary_search_by_key(&page, |x| x.0) {
+                            let (p, (mask, tf), s) = &mut list[i];
+                            *s = score_normed(idf, *tf, &norm(*p));
+                            moved |= (*mask, *s) != old;
+                        }
+                    }
+                    if moved { encode(g, list, scored) } else { None }
+                };
+                changed.extend(done);
+            }
+            return (changed, false);
+        }
+        let changed = self
+            .postings
             .par_iter_mut()
             .zip(self.scored.par_iter_mut())
             .enumerate()
-            .filter_map(|(g, (list, scored))| {
-                let idf = idf(n, list.len());
-                let mut moved = touched.is_none_or(|t| t.contains(&(g as u32)));
-                for (p, (_, tf), s) in list.iter_mut() {
-                    let new = score_normed(idf, *tf, &norms[*p as usize]);
-                    moved |= new != *s;
-                    *s = new;
-                }
-                if !moved {
-                    return None;
-                }
-                let encoded = postings::encode(list.iter().map(|&(p, (mask, _), s)| (p, mask, s)));
-                if encoded == *scored {
-                    return None;
-                }
-                *scored = encoded;
-                Some(g as u32)
-            })
-            .collect()
+            .filter_map(|(g, (list, scored))| rescore_group(g, list, scored))
+            .collect();
+        (changed, true)
     }
 
     /// Writes the metadata chunks numbered `chunks`, the shards holding `dirty` terms, and the

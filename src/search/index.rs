@@ -414,14 +414,25 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     }
 }
 
-/// Mean length of each field over all entries (at least 1), summed in entry order.
+/// Mean length of each field over all entries (at least 1), summed in entry order, then
+/// rounded to three significant digits. The rounding is what lets serve re-score only the
+/// groups an edit touched: one page's edit moves a mean by a fraction of a token, which
+/// almost never crosses a step, and when the means are unchanged no other posting's score
+/// can be (the ranking cannot tell a mean of 702.4 from one of 702).
 pub(super) fn averages(lengths: &[[u32; 3]]) -> [f64; 3] {
     let n = lengths.len().max(1) as f64;
     let mut avg = [0f64; 3];
     for (f, a) in avg.iter_mut().enumerate() {
-        *a = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
+        let mean = (lengths.iter().map(|l| f64::from(l[f])).sum::<f64>() / n).max(1.0);
+        *a = three_digits(mean);
     }
     avg
+}
+
+/// `x` (at least 1) rounded to three significant digits: 702.4 → 702, 5.234 → 5.23.
+fn three_digits(x: f64) -> f64 {
+    let step = 10f64.powi(x.log10().floor() as i32 - 2);
+    (x / step).round() * step
 }
 
 /// BM25 idf of a group found in `df` of `n` entries.
@@ -629,6 +640,22 @@ mod tests {
             runs.iter().map(|r| short_key(r).expect("short")).collect();
         assert_eq!(keys.len(), runs.len());
         assert_eq!(short_key("abcdefghi"), None);
+    }
+
+    #[test]
+    fn means_are_rounded_to_three_digits() {
+        use super::{averages, three_digits};
+        assert_eq!(three_digits(702.4), 702.0);
+        assert_eq!(three_digits(1234.0), 1230.0);
+        assert!((three_digits(5.234) - 5.23).abs() < 1e-9);
+        assert_eq!(three_digits(1.0), 1.0);
+        // One more word on one page of a thousand does not move the mean.
+        let mut lengths = vec![[5, 10, 700]; 1000];
+        let before = averages(&lengths);
+        lengths[3][2] += 1;
+        assert_eq!(averages(&lengths), before);
+        // Empty fields count as 1.
+        assert_eq!(averages(&[[0, 0, 0]]), [1.0, 1.0, 1.0]);
     }
 
     #[test]

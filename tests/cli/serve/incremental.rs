@@ -332,3 +332,53 @@ fn patching_the_real_hub_equals_a_clean_build() {
         assert_served_equals_clean(&site, &server, &format!("hub edit {i}"));
     }
 }
+
+/// A small edit on a site of many pages leaves the index's rounded mean lengths where they
+/// were, so serve re-scores only the groups the page is in; a large one moves them, and
+/// every group is re-scored. Both give the bytes of a clean build.
+#[test]
+fn a_small_edit_rescores_only_its_groups_and_a_large_one_all() {
+    let site = Site::new("i18n", &[]);
+    // 300 pages of 200 body words each: a mean of 200 and more, so one word more on one page
+    // moves it by 1/300 of a word, while 2,000 more move it by 6.
+    let words = [
+        "calm", "sleep", "money", "talk", "walk", "rest", "help", "friend",
+    ];
+    for i in 0..300 {
+        let body: Vec<&str> = (0..200)
+            .map(|j| words[(i * 7 + j * 3) % words.len()])
+            .collect();
+        site.write(
+            &format!("content/guide/gen-{i:03}.md"),
+            format!(
+                "+++\ntitle = \"Generated {i}\"\n+++\n\n{}.\n",
+                body.join(" ")
+            ),
+        );
+    }
+    let page = "content/guide/gen-007.md";
+    let original = std::fs::read_to_string(site.root().join(page)).unwrap();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events("", &server.addr);
+    let many = vec!["zebra"; 2000].join(" ");
+    let edits = [
+        (format!("{original}\nQuokka.\n"), false),
+        // More of words the page already has: its own postings in those groups change.
+        (format!("{original}\nQuokka calm calm calm sleep.\n"), false),
+        (format!("{original}\n{many}\n"), true),
+        (original.clone(), true),
+    ];
+    for (i, (text, all)) in edits.iter().enumerate() {
+        site.write(page, text);
+        events.wait_reloads(i + 1, &server);
+        let line = build_line(&server, i + 1);
+        assert!(line.starts_with("Updated after "), "edit {i}: {line}");
+        assert_eq!(
+            line.contains("search score (all groups)"),
+            *all,
+            "edit {i}: {line}"
+        );
+        assert!(line.contains("search score"), "edit {i}: {line}");
+        assert_served_equals_clean(&site, &server, &format!("edit {i}"));
+    }
+}
