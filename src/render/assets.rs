@@ -3,8 +3,9 @@
 //! Site `static/` files override the theme's by path. Every file is written under its own name
 //! and under `name.<hash>.ext`; templates ask for the fingerprinted one with `asset_url()`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
@@ -36,6 +37,58 @@ impl Assets {
         self.files
             .get(rel.trim_start_matches('/'))
             .map(|f| format!("/{}", f.hashed))
+    }
+}
+
+/// The static files the templates see, and which of them they asked for. Serve swaps in new
+/// files after a save in `static/` (`replace`) when no rendered page named the changed ones,
+/// so that pages rendered later see the same fingerprints as a clean build would.
+#[derive(Debug)]
+pub struct AssetTable {
+    current: RwLock<Arc<Assets>>,
+    /// Plain paths `asset_url()` was asked for since the table was made.
+    used: Mutex<BTreeSet<String>>,
+}
+
+impl AssetTable {
+    /// A table of `assets`, none of them asked for yet.
+    pub fn new(assets: Arc<Assets>) -> AssetTable {
+        AssetTable {
+            current: RwLock::new(assets),
+            used: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The fingerprinted URL path for a static file, remembering that it was asked for.
+    pub fn url(&self, rel: &str) -> Option<String> {
+        let rel = rel.trim_start_matches('/');
+        // A poisoned lock only means a render thread panicked; the set is still whole.
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string());
+        self.current().url(rel)
+    }
+
+    /// The files now.
+    pub fn current(&self) -> Arc<Assets> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Whether a template asked for `rel`.
+    pub fn was_used(&self, rel: &str) -> bool {
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(rel)
+    }
+
+    /// Replaces the files (serve, after a static file changed).
+    pub fn replace(&self, assets: Assets) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(assets);
     }
 }
 

@@ -29,7 +29,7 @@ use tera::Context;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
 use crate::model::{Doc, Site};
-use assets::Assets;
+use assets::{AssetTable, Assets};
 use context::{Alternate, ConfigView, DocView, LangView, MenuEntry, Summary, TermLink};
 use templates::{FunctionData, Templates};
 
@@ -69,7 +69,14 @@ pub struct Prepared {
     templates: Templates,
     bases: HashMap<String, Context>,
     directory: Arc<directory::DirectoryData>,
-    assets: Arc<Assets>,
+    assets: Arc<AssetTable>,
+}
+
+impl Prepared {
+    /// The static files, as the templates see them.
+    pub fn assets(&self) -> &AssetTable {
+        &self.assets
+    }
 }
 
 /// Loads the templates and builds what every page's context shares.
@@ -103,6 +110,7 @@ pub fn prepare(
         })
         .collect();
     let directory = Arc::new(directory::build(site));
+    let assets = Arc::new(AssetTable::new(assets));
     let templates = templates::load(
         &site.config,
         FunctionData {
@@ -133,7 +141,7 @@ pub fn prepare(
 /// streamed so a big site never sits in memory whole; a caller that sees an error throws the
 /// files away. Links to PDF versions come from `prepared` (see `prepare` and `crate::pdf`).
 pub fn site(site: &Site, prepared: &Prepared, sink: &Sink<'_>) -> Result<usize, Diagnostics> {
-    let assets = &prepared.assets;
+    let assets = prepared.assets.current();
     let mut ds = Diagnostics::new();
     let r = prepared.renderer(site);
     let count = std::sync::atomic::AtomicUsize::new(0);

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::{Strings, interpolate};
-use crate::render::assets::Assets;
+use crate::render::assets::AssetTable;
 
 /// Loaded templates and where each came from.
 pub struct Templates {
@@ -130,8 +130,8 @@ pub fn shortcode_names(config: &Config) -> std::collections::BTreeSet<String> {
 pub struct FunctionData {
     /// UI strings.
     pub strings: Arc<Strings>,
-    /// Static files.
-    pub assets: Arc<Assets>,
+    /// Static files (and which ones the templates asked for).
+    pub assets: Arc<AssetTable>,
     /// (content key, language) → URL path.
     pub urls: Arc<HashMap<(String, String), String>>,
     /// Default language code.

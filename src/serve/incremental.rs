@@ -1,6 +1,7 @@
 //! Serve's targeted rebuilds: when a batch only rewrites the Markdown bodies of existing pages,
 //! re-parse those files, patch them into the model kept from the last build, and write only
-//! what a body can change; anything else rebuilds everything.
+//! what a body can change. A batch of `static/` files goes to `super::statics`; anything else
+//! rebuilds everything.
 //!
 //! Why this is byte-identical to a clean build. A Markdown body reaches the output through
 //! exactly these paths (grep `body()`, `structure` and `source.text` outside `lint/`):
@@ -54,6 +55,9 @@ pub enum Plan {
     /// Possibly only the bodies of these Markdown files (paths relative to `content/`), each a
     /// document of the kept site; `update` checks the rest once it has read them.
     Bodies(Vec<String>),
+    /// Only files in `static/` (the site's or the theme's); `super::statics::update` decides
+    /// whether copying them is enough.
+    Static,
 }
 
 /// Decides from the paths alone. `known` says whether a `content/`-relative path is a document
@@ -64,6 +68,9 @@ pub fn plan(batch: &Batch, known: impl Fn(&str) -> bool) -> Plan {
     }
     if batch.changes.is_empty() {
         return Plan::Full("no changed file was named");
+    }
+    if batch.changes.values().all(|k| *k == ChangeKind::Static) {
+        return Plan::Static;
     }
     let mut rels = Vec::new();
     for (path, kind) in &batch.changes {
@@ -378,6 +385,14 @@ mod tests {
                 "{kind:?}"
             );
         }
+        // Only static files: copied when no page links them (decided by `statics::update`).
+        assert_eq!(
+            plan(
+                &batch(&[("static/a.svg", Static), ("static/b.svg", Static)]),
+                known
+            ),
+            Plan::Static
+        );
         // Lost events, and an empty batch.
         let mut lost = batch(&[("content/guidance/a.md", Content)]);
         lost.rescan = true;

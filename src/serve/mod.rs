@@ -22,6 +22,7 @@ pub mod http;
 pub mod incremental;
 pub mod overlay;
 pub mod state;
+pub mod statics;
 pub mod watch;
 
 use std::io::Write as _;
@@ -209,9 +210,14 @@ fn rebuild(
                 .is_some_and(|k| k.site.docs.iter().any(|d| d.parsed.source.rel == rel))
         });
         match (plan, kept.as_mut(), opts.previous.clone()) {
-            (incremental::Plan::Bodies(rels), Some(k), Some(previous)) => {
-                let tried = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    incremental::update(k, &rels, opts, previous)
+            (
+                plan @ (incremental::Plan::Bodies(_) | incremental::Plan::Static),
+                Some(k),
+                Some(previous),
+            ) => {
+                let tried = std::panic::catch_unwind(AssertUnwindSafe(|| match &plan {
+                    incremental::Plan::Bodies(rels) => incremental::update(k, rels, opts, previous),
+                    _ => statics::update(k, opts, previous),
                 }));
                 match tried {
                     Ok(Ok(report)) => targeted = Some(report),

@@ -382,3 +382,70 @@ fn a_small_edit_rescores_only_its_groups_and_a_large_one_all() {
         assert_served_equals_clean(&site, &server, &format!("edit {i}"));
     }
 }
+
+/// A save in `static/` copies the file when no page links it by its fingerprinted name, and
+/// rebuilds everything when pages do (the theme's stylesheet) or when a file is added.
+#[test]
+fn static_files_are_copied_unless_pages_link_them() {
+    let site = Site::new("i18n", &[]);
+    site.write(
+        "static/images/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let server = Server::start(&site, &[]);
+    let mut events = server.events("", &server.addr);
+    let css = site.root().join("themes/hub/static/style.css");
+    let style = std::fs::read_to_string(&css).unwrap();
+    /// A step's name, the save it makes, and why serve must rebuild everything (None: copy).
+    type Step<'a> = (&'a str, &'a dyn Fn(), Option<&'a str>);
+    let steps: [Step; 4] = [
+        (
+            "image edited",
+            &|| {
+                site.write(
+                    "static/images/map.svg",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Map</title></svg>",
+                )
+            },
+            None,
+        ),
+        (
+            "linked stylesheet edited",
+            &|| std::fs::write(&css, format!("{style}\n.x{{color:red}}\n")).unwrap(),
+            Some("a stylesheet or script the pages link changed"),
+        ),
+        (
+            "file added",
+            &|| {
+                site.write(
+                    "static/images/new.svg",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+                )
+            },
+            Some("a static file was added or removed"),
+        ),
+        (
+            "image edited again",
+            &|| {
+                site.write(
+                    "static/images/map.svg",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+                )
+            },
+            None,
+        ),
+    ];
+    for (i, (name, change, full)) in steps.iter().enumerate() {
+        change();
+        events.wait_reloads(i + 1, &server);
+        let line = build_line(&server, i + 1);
+        match full {
+            None => assert!(line.starts_with("Updated after "), "{name}: {line}"),
+            Some(why) => assert!(
+                line.contains(&format!("(everything: {why})")),
+                "{name}: {line}"
+            ),
+        }
+        assert_served_equals_clean(&site, &server, name);
+    }
+}
