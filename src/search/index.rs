@@ -168,9 +168,13 @@ fn short_key(run: &str) -> Option<u64> {
     if b.len() > 8 {
         return None;
     }
-    let mut k = [0u8; 8];
-    k[..b.len()].copy_from_slice(b);
-    Some(u64::from_le_bytes(k))
+    // Byte by byte (at most 8): the same key as the padded little-endian word, without a
+    // call to copy a slice of unknown length.
+    Some(
+        b.iter()
+            .enumerate()
+            .fold(0u64, |k, (j, &x)| k | u64::from(x) << (8 * j)),
+    )
 }
 
 /// What the run `run` counts as: folded and stemmed once per language (`shared.words`),
