@@ -14,18 +14,32 @@ use crate::parse::front_matter::key_line;
 /// run of white space folded to one space and trimmed. Only words count: re-wrapping lines,
 /// line endings or front-matter changes (weight, dates) do not mark 26 translations stale.
 pub fn source_hash(title: &str, body: &str) -> String {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = format!("{}\n{}", fold(title), fold(body));
-    Sha256::digest(text.as_bytes())
+    // The folded text is fed to the hash word by word instead of being built first.
+    fn fold(h: &mut Sha256, s: &str) {
+        for (i, w) in s.split_whitespace().enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(w.as_bytes());
+        }
+    }
+    let mut h = Sha256::new();
+    fold(&mut h, title);
+    h.update(b"\n");
+    fold(&mut h, body);
+    h.finalize()
         .iter()
         .take(6)
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// The hash of a parsed English document.
+/// The hash of a parsed English document (computed once per parse).
 pub fn doc_hash(d: &Doc) -> String {
-    source_hash(&d.parsed.front.title, d.parsed.body())
+    d.parsed
+        .source_hash
+        .get_or_init(|| source_hash(&d.parsed.front.title, d.parsed.body()))
+        .clone()
 }
 
 /// How a translation stands against its English source.

@@ -26,6 +26,11 @@ pub struct ParsedDoc {
     pub body_offset: usize,
     /// Headings, links, shortcodes, text.
     pub structure: Structure,
+    /// The staleness hash of title and body (`model::staleness::doc_hash`), once asked for:
+    /// the model's checks and every render of `/translations/` need it for every English
+    /// page, and serve replaces a whole `ParsedDoc` when a file changes, so it never goes
+    /// stale.
+    pub source_hash: std::sync::OnceLock<String>,
 }
 
 impl ParsedDoc {
@@ -55,6 +60,7 @@ pub fn one(source: Source, text: bool) -> Result<ParsedDoc, Vec<Diagnostic>> {
             front,
             body_offset,
             structure,
+            source_hash: std::sync::OnceLock::new(),
         }),
         Ok(_) => Err(errors),
         Err(mut e) => {
