@@ -84,14 +84,8 @@ pub fn matrix(site: &Site) -> Vec<Row> {
                     .config
                     .languages
                     .iter()
-                    .map(|l| {
-                        let version = english
-                            .translations
-                            .iter()
-                            .map(|&i| &site.docs[i])
-                            .find(|t| t.lang() == l.code);
-                        (l.code.clone(), cell(english, version))
-                    })
+                    .map(|l| l.code.clone())
+                    .zip(cells(site, english))
                     .collect(),
                 reviewed: rev.and_then(|r| r.reviewed).map(|d| d.to_string()),
                 review_due: rev.and_then(|r| r.due).map(|d| d.to_string()),
@@ -101,6 +95,22 @@ pub fn matrix(site: &Site) -> Vec<Row> {
         .collect();
     rows.sort_by(|a, b| a.page.cmp(&b.page));
     rows
+}
+
+/// The state of each language's version of `english`, in configured language order.
+pub fn cells(site: &Site, english: &Doc) -> Vec<Cell> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let version = english
+                .translations
+                .iter()
+                .map(|&i| &site.docs[i])
+                .find(|t| t.lang() == l.code);
+            cell(english, version)
+        })
+        .collect()
 }
 
 fn cell(english: &Doc, version: Option<&Doc>) -> Cell {

@@ -85,7 +85,10 @@ impl Renderer<'_> {
             .map(|r| {
                 let cells: Vec<serde_json::Value> =
                     r.languages.iter().map(|(code, c)| serde_json::json!({"lang": code, "state": c, "symbol": c.symbol()})).collect();
-                serde_json::json!({"page": r.page, "title": r.title, "hash": r.hash, "cells": cells, "reviewed": r.reviewed, "review_due": r.review_due, "review": r.review})
+                // No source hash: it changes with every edit of an English page's words, and
+                // without it the page changes only when a state does (serve then need not
+                // render it again). `hubgen translations --format json` gives it.
+                serde_json::json!({"page": r.page, "title": r.title, "cells": cells, "reviewed": r.reviewed, "review_due": r.review_due, "review": r.review})
             })
             .collect();
         let mut ctx = self.base(default);

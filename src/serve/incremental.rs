@@ -11,7 +11,8 @@
 //!   statistics are over the whole language, so `search::incremental` re-scores it all and
 //!   rewrites what changed) and so every search page (each names its manifest, whose name is
 //!   a hash of the index);
-//! - translation staleness (`model::staleness`): the `/translations/` page and warnings;
+//! - translation staleness (`model::staleness`): warnings, and the `/translations/` page when a
+//!   language's state against the edited English page changes (it shows states, not hashes);
 //! - its PDFs, for a pack or a leaflet page (`crate::pdf`), and the links to them, which give
 //!   each PDF's size and page count (a pack's borough pages and copies page, a leaflet's
 //!   page): these are never patched, since typesetting belongs to the full build (whose
@@ -193,9 +194,21 @@ pub fn update(
     }
     clock.lap("read+parse");
     let ids: Vec<DocId> = replacements.iter().map(|(id, _)| *id).collect();
+    // The /translations/ page shows, for each English page in it, each language's state
+    // against its words; a translation's own body is not in it.
+    let states = |site: &crate::model::Site| -> Vec<Option<Vec<translations::Cell>>> {
+        ids.iter()
+            .map(|&i| {
+                let d = &site.docs[i];
+                translations::in_matrix(site, d).then(|| translations::cells(site, d))
+            })
+            .collect()
+    };
+    let states_before = states(site);
     for (id, new) in replacements {
         site.docs[id].parsed = new;
     }
+    let matrix = states(site) != states_before;
     // The edited pages' own links, resolved as the model does; any problem gets the full
     // build's complete report instead.
     let (none, mut problems) = (HashSet::new(), Diagnostics::new());
@@ -234,11 +247,6 @@ pub fn update(
         .unwrap_or_else(|| site.config.root.join("public"));
     let staging = write::Staging::patching(&output, site.config.minify, previous)
         .map_err(|_| "the output folder cannot be patched")?;
-    // The matrix shows each English page's hash, and a translation's state against it; a
-    // translation's own body is in neither.
-    let matrix = ids
-        .iter()
-        .any(|&i| translations::in_matrix(site, &site.docs[i]));
     clock.lap("model");
     let failed = Mutex::new(false);
     let sink = |f: render::OutputFile| {
