@@ -303,7 +303,19 @@ impl LangState {
         let same_means = self.scored_with == Some((avg, entries));
         self.scored_with = Some((avg, entries));
         let lengths = &self.lengths;
-        let norm = |p: u32| norms(lengths[p as usize], &avg);
+        // Every page's norms, computed once, when every posting is about to be scored.
+        let narrow = same_means && touched.is_some();
+        let page_norms: Vec<[f64; 3]> = if narrow {
+            Vec::new()
+        } else {
+            lengths.iter().map(|&l| norms(l, &avg)).collect()
+        };
+        let norm = |p: u32| {
+            page_norms
+                .get(p as usize)
+                .copied()
+                .unwrap_or_else(|| norms(lengths[p as usize], &avg))
+        };
         let encode = |g: usize, list: &[(u32, Counts, u32)], scored: &mut Vec<u8>| {
             let encoded = postings::encode(list.iter().map(|&(p, (mask, _), s)| (p, mask, s)));
             if encoded == *scored {
@@ -325,7 +337,7 @@ impl LangState {
             }
             encode(g, list, scored)
         };
-        if let (true, Some(touched)) = (same_means, touched) {
+        if let (true, Some(touched)) = (narrow, touched) {
             let mut changed = BTreeSet::new();
             for (&g, touch) in touched {
                 let g = g as usize;

@@ -241,12 +241,7 @@ pub fn update(
     });
     staleness::check(&site.config, &site.docs, &mut warnings);
 
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| site.config.root.join("public"));
-    let staging = write::Staging::patching(&output, site.config.minify, previous)
-        .map_err(|_| "the output folder cannot be patched")?;
+    let (output, staging) = patch_output(site, opts, previous)?;
     clock.lap("model");
     let failed = Mutex::new(false);
     let sink = |f: render::OutputFile| {
@@ -319,6 +314,22 @@ pub fn update(
         // No PDF was made: a document with one is never patched (`pdf_reason`).
         pdf: String::new(),
     })
+}
+
+/// The output folder and a staging area that patches it (targeted updates write only some
+/// files and remove others; the rest stay as the last build left them).
+pub fn patch_output(
+    site: &crate::model::Site,
+    opts: &BuildOptions,
+    previous: Arc<write::Manifest>,
+) -> Result<(std::path::PathBuf, write::Staging), &'static str> {
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| site.config.root.join("public"));
+    let staging = write::Staging::patching(&output, site.config.minify, previous)
+        .map_err(|_| "the output folder cannot be patched")?;
+    Ok((output, staging))
 }
 
 /// Time per step, like `build`'s.

@@ -43,12 +43,7 @@ pub fn update(
     if changed.iter().any(|f| table.was_used(&f.rel)) {
         return Err("a stylesheet or script the pages link changed");
     }
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| site.config.root.join("public"));
-    let staging = write::Staging::patching(&output, site.config.minify, previous)
-        .map_err(|_| "the output folder cannot be patched")?;
+    let (output, staging) = super::incremental::patch_output(site, opts, previous)?;
     for f in &changed {
         for path in [&f.rel, &f.hashed] {
             staging
