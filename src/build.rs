@@ -306,6 +306,7 @@ fn build_counted(
     let strings = Arc::new(strings);
     let assets = Arc::new(assets);
     let pdf_stage: Mutex<Option<(Diagnostics, Duration, String)>> = Mutex::new(None);
+    let index_took: Mutex<Option<Duration>> = Mutex::new(None);
     let keep_search = keep.is_some() && site.config.search;
     let (indexed, rendered) = rayon::join(
         || {
@@ -326,14 +327,15 @@ fn build_counted(
                     .iter()
                     .map(|s| (s.lang().to_string(), s.manifest_url.clone()))
                     .collect();
-                return (manifests, counts.iter().sum(), states);
+                return (manifests, counts.iter().sum(), states, None);
             }
             // `check` writes nothing, so it builds no index: its search pages point at where
             // each manifest would be (the lints do not follow that address; everything else
             // they read is the same as in a build).
             if !opts.write {
-                return (search::unbuilt_manifests(&site), 0, Vec::new());
+                return (search::unbuilt_manifests(&site), 0, Vec::new(), None);
             }
+            let started = Instant::now();
             let mut index = search::build(&site);
             let mut n = 0;
             for lang in &mut index.langs {
@@ -341,7 +343,10 @@ fn build_counted(
                 n += files.len();
                 files.into_par_iter().for_each(sink);
             }
-            (index.manifests(), n, Vec::new())
+            if let Ok(mut slot) = index_took.lock() {
+                *slot = Some(started.elapsed());
+            }
+            (index.manifests(), n, Vec::new(), Some(index))
         },
         || {
             let started = Instant::now();
@@ -359,7 +364,8 @@ fn build_counted(
     );
     let (pdf_ds, pdf_took, pdf_summary) = pdf_stage.into_inner().ok().flatten().unwrap_or_default();
     ds.extend(pdf_ds);
-    let (manifests, index_files, search_states) = indexed;
+    // What is left of the index is freed after rendering (see `LangIndex::entries`).
+    let (manifests, index_files, search_states, spent_index) = indexed;
     let (files, prepared) = match rendered.and_then(|(n, prepared)| {
         render::search_pages(&site, &prepared, &manifests, None, &sink).map(|m| (n + m, prepared))
     }) {
@@ -372,9 +378,13 @@ fn build_counted(
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
+    drop(spent_index);
     clock.lap("render+search+write");
+    // Inside the stage above, beside each other; each reported on its own.
+    if let Some(took) = index_took.into_inner().ok().flatten() {
+        clock.timings.push(("of which search index", took));
+    }
     if !pdf_summary.is_empty() {
-        // Inside the stage above (it runs beside the index); reported on its own.
         clock.timings.push(("of which pdf", pdf_took));
     }
     if let Some(c) = collector {

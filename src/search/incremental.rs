@@ -22,10 +22,11 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::count::{Chunk, Counted, Counts, Shared, count, count_all};
 use super::extract::{Entry, doc_entry, entries};
 use super::index::{
-    Chunk, Counted, Counts, Manifest, PER_CHUNK, Shared, averages, count, count_all, fill_shard,
-    idf, json, norms, page_meta, put, score_normed, separator,
+    Manifest, PER_CHUNK, averages, fill_shard, idf, json, meta_file, norms, put, score_normed,
+    separator,
 };
 use super::postings;
 use super::tokenize::stemmer;
@@ -149,14 +150,17 @@ impl LangState {
             let p = *self.by_url.get(&d.path)?;
             let entry = doc_entry(site, d);
             let mut pairs = Vec::new();
-            let counted = count(
+            let mut list = Vec::new();
+            let len = count(
                 &entry,
                 &self.lang,
                 stemmer.as_ref(),
                 &mut Chunk::default(),
                 &self.shared,
                 Some(&mut pairs),
+                &mut list,
             );
+            let counted = (list, len);
             let page = p as u32;
             let old = std::mem::replace(&mut self.counted[p], counted);
             // The page's old postings, by group, to tell which groups it stays in.
@@ -317,7 +321,10 @@ impl LangState {
                 .unwrap_or_else(|| norms(lengths[p as usize], &avg))
         };
         let encode = |g: usize, list: &[(u32, Counts, u32)], scored: &mut Vec<u8>| {
-            let encoded = postings::encode(list.iter().map(|&(p, (mask, _), s)| (p, mask, s)));
+            let encoded = postings::encode(
+                list.len(),
+                list.iter().map(|&(p, (mask, _), s)| (p, mask, s)),
+            );
             if encoded == *scored {
                 return None;
             }
@@ -384,13 +391,16 @@ impl LangState {
         let dir = dir(&self.lang);
         self.meta
             .resize(self.entries.len().div_ceil(PER_CHUNK), String::new());
-        for &k in chunks {
-            let end = (k * PER_CHUNK + PER_CHUNK).min(self.entries.len());
-            let pages: Vec<_> = self.entries[k * PER_CHUNK..end]
-                .iter()
-                .map(page_meta)
-                .collect();
-            self.meta[k] = put(files, &dir, "m", json(&pages));
+        let written: Vec<(usize, OutputFile, String)> = chunks
+            .par_iter()
+            .map(|&k| {
+                let (file, hash) = meta_file(&dir, &self.entries, k);
+                (k, file, hash)
+            })
+            .collect();
+        for (k, file, hash) in written {
+            files.push(file);
+            self.meta[k] = hash;
         }
         self.reshard(dirty, &dir, files);
         let mut firsts = Vec::with_capacity(self.shards.len());

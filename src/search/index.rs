@@ -22,16 +22,16 @@
 //! - `m.<hash>.json`: metadata of `per` consecutive pages, `[{u,t,c,b:[[anchor,heading,excerpt]…]}]`.
 //!   The client fetches only the chunks of the results it shows.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::count::{Part, Shared, count_parts};
 use super::extract::{Entry, entries};
 use super::postings;
-use super::tokenize::{fold_word, group_key, nfc, runs, stemmer};
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
 
@@ -70,6 +70,11 @@ pub struct LangIndex {
     pub pages: usize,
     /// Distinct terms.
     pub terms: usize,
+    /// The entries it was built from, whose text is most of the index's memory. Handed back,
+    /// not freed here: freeing tens of megabytes of small strings while pages are still
+    /// rendering leaves holes in the allocator's heaps that made rendering's own allocations
+    /// slower (by about a sixth at 10,000 pages); the build frees them once rendering is done.
+    pub entries: Vec<Entry>,
 }
 
 #[derive(Serialize)]
@@ -94,292 +99,60 @@ pub(super) struct PageMeta<'a> {
     b: Vec<(&'a str, &'a str, String)>,
 }
 
-/// The word caches are hit once per token, so their hash is most of the cost of a token:
-/// FxHash (rustc's, taking 8 bytes at a step) instead of SipHash, whose protection against
-/// chosen keys buys nothing for our own content, or the byte-at-a-time FNV used before.
-pub(super) type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
-
-/// Strings numbered in order of first sight (terms and groups share one table).
-#[derive(Default)]
-pub(super) struct Interner {
-    ids: FastMap<String, u32>,
-    pub(super) names: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.ids.insert(s.to_string(), id);
-        self.names.push(s.to_string());
-        id
-    }
-}
-
-/// What the index needs of a word run: the group ids its block counts go to, and its term
-/// (serve's incremental index lists each entry's (term, group) pairs).
-#[derive(Clone, Copy)]
-pub(super) struct Folded {
-    term: u32,
-    group: u32,
-    alt: Option<u32>,
-}
-
-/// Shared between the threads: the string table, which term belongs to which group, and
-/// what each lowercased word folds to (so that a word is stemmed once per language, not
-/// once per chunk of entries).
-#[derive(Default)]
-pub(super) struct Shared {
-    pub(super) strings: Interner,
-    vocab: BTreeSet<(u32, u32)>,
-    words: FastMap<String, Folded>,
-}
-
-/// Per group: block mask and term frequency in each field (saturating: 65,535 of one word in
-/// one field of one page is already far past where BM25 stops counting).
-pub(super) type Counts = (u32, [u16; 3]);
-/// One entry's counts by group (in order of first occurrence) and its length in each field.
-pub(super) type Counted = (Vec<(u32, Counts)>, [u32; 3]);
-
-/// Bit of block `b` in a posting's block mask; blocks past 30 share the last bit.
-fn block_bit(b: usize) -> u32 {
-    1 << b.min(31)
-}
-
-/// What one thread keeps from entry to entry of its chunk.
-#[derive(Default)]
-pub(super) struct Chunk {
-    /// Word run of up to 8 bytes (most words) → what it counts as, keyed by `short_key`:
-    /// hashing and comparing one integer instead of a string.
-    short: FastMap<u64, Option<Folded>>,
-    /// Longer word runs as written → what they count as (`None`: nothing searchable).
-    cache: FastMap<Box<str>, Option<Folded>>,
-    /// Group id → 1 + its row in the entry being counted (0: not in it yet). Indexed by id
-    /// instead of sorting the entry's tokens (which was a tenth of the index's cost).
-    slots: Vec<u32>,
-}
-
-/// A word run of at most 8 bytes as one integer, its bytes padded with zeros (a run never
-/// holds a zero byte, so no two runs share a key).
-fn short_key(run: &str) -> Option<u64> {
-    let b = run.as_bytes();
-    if b.len() > 8 {
-        return None;
-    }
-    // Byte by byte (at most 8): the same key as the padded little-endian word, without a
-    // call to copy a slice of unknown length.
-    Some(
-        b.iter()
-            .enumerate()
-            .fold(0u64, |k, (j, &x)| k | u64::from(x) << (8 * j)),
-    )
-}
-
-/// What the run `run` counts as: folded and stemmed once per language (`shared.words`),
-/// then remembered by the chunk as written.
-fn fold(
-    run: &str,
-    lang: &str,
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    shared: &Mutex<Shared>,
-) -> Option<Folded> {
-    let tok = fold_word(run, lang)?;
-    // A poisoned lock only means another thread panicked; the tables are still consistent.
-    let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(f) = lock().words.get(&tok.lower) {
-        return Some(*f);
-    }
-    // Stemming is the costly part: done outside the lock. Another thread may stem the same
-    // word meanwhile; both get the same answer and the first one in is kept.
-    let key = group_key(&tok, stemmer);
-    let mut sh = lock();
-    if let Some(f) = sh.words.get(&tok.lower) {
-        return Some(*f);
-    }
-    let term = sh.strings.id(&tok.term);
-    let group = sh.strings.id(&key);
-    sh.vocab.insert((term, group));
-    let alt = tok.alt.as_ref().map(|a| {
-        let a = sh.strings.id(a);
-        sh.vocab.insert((a, a));
-        a
-    });
-    let f = Folded { term, group, alt };
-    sh.words.insert(tok.lower, f);
-    Some(f)
-}
-
-/// Counts every entry of a language, in order, each with its sorted (term, group) pairs when
-/// `with_pairs` (serve's incremental index keeps them; empty otherwise). One chunk per
-/// thread: each chunk folds every distinct word it meets once (its cache starts empty), so
-/// more chunks would mean more of that work, for balance the build does not need (rendering
-/// runs beside the index and takes up any idle thread).
-pub(super) fn count_all(
-    entries: &[Entry],
-    lang: &str,
-    shared: &Mutex<Shared>,
-    with_pairs: bool,
-) -> Vec<(Counted, Vec<(u32, u32)>)> {
-    let stemmer = stemmer(lang);
-    let chunk = entries.len().div_ceil(rayon::current_num_threads()).max(1);
-    entries
-        .par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let mut chunk = Chunk::default();
-            part.iter()
-                .map(|e| {
-                    let mut pairs = Vec::new();
-                    let wanted = with_pairs.then_some(&mut pairs);
-                    let c = count(e, lang, stemmer.as_ref(), &mut chunk, shared, wanted);
-                    (c, pairs)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// Tokenises one entry into its counts per group. Each distinct word run is looked up once
-/// per chunk of entries (`chunk.cache`), so the cost per token is a hash lookup. With
-/// `pairs`, also lists the entry's distinct (term, group) pairs, sorted (serve's incremental
-/// index keeps them).
-pub(super) fn count(
-    e: &Entry,
-    lang: &str,
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    chunk: &mut Chunk,
-    shared: &Mutex<Shared>,
-    mut pairs: Option<&mut Vec<(u32, u32)>>,
-) -> Counted {
-    let Chunk {
-        short,
-        cache,
-        slots,
-    } = chunk;
-    let mut list: Vec<(u32, Counts)> = Vec::new();
-    let mut len = [0u32; 3];
-    let mut add = |g: u32, bit: u32, field: usize| {
-        let g = g as usize;
-        if g >= slots.len() {
-            slots.resize(g + 1024, 0);
-        }
-        match slots[g] {
-            0 => {
-                let mut tf = [0; 3];
-                tf[field] = 1;
-                list.push((g as u32, (bit, tf)));
-                slots[g] = list.len() as u32;
-            }
-            row => {
-                let c = &mut list[row as usize - 1].1;
-                c.0 |= bit;
-                c.1[field] = c.1[field].saturating_add(1);
-            }
-        }
-    };
-    for (b, block) in e.blocks.iter().enumerate() {
-        let bit = block_bit(b);
-        let first = b == 0;
-        // A service is found by its borough too ("food Hackney").
-        let service = first && e.url.contains("#svc-");
-        let fields = [
-            (block.heading.as_str(), HEADING, true),
-            (block.text.as_str(), BODY, true),
-            (e.title.as_str(), TITLE, first),
-            (e.context.as_str(), BODY, service),
-        ];
-        for (text, field, _) in fields.into_iter().filter(|f| f.2) {
-            let text = nfc(text);
-            runs(&text, |run| {
-                let folded = match short_key(run) {
-                    Some(k) => *short
-                        .entry(k)
-                        .or_insert_with(|| fold(run, lang, stemmer, shared)),
-                    None => match cache.get(run) {
-                        Some(f) => *f,
-                        None => {
-                            let f = fold(run, lang, stemmer, shared);
-                            cache.insert(run.into(), f);
-                            f
-                        }
-                    },
-                };
-                if let Some(f) = folded {
-                    if let Some(pairs) = pairs.as_deref_mut() {
-                        pairs.push((f.term, f.group));
-                        if let Some(a) = f.alt {
-                            pairs.push((a, a));
-                        }
-                    }
-                    len[field] += 1;
-                    add(f.group, bit, field);
-                    if let Some(a) = f.alt {
-                        add(a, bit, field);
-                    }
-                }
-            });
-        }
-    }
-    for &(g, _) in &list {
-        slots[g as usize] = 0;
-    }
-    if let Some(pairs) = pairs {
-        pairs.sort_unstable();
-        pairs.dedup();
-    }
-    (list, len)
-}
-
-/// Builds the index of `lang`. Entries are tokenised in parallel chunks, so a site in one
+/// Builds the index of `lang`. Entries are tokenised in parallel parts, so a site in one
 /// language uses every core too; the result does not depend on how the work was split.
 pub fn build(site: &Site, lang: &str) -> LangIndex {
     let entries = entries(site, lang);
     let shared = Mutex::new(Shared::default());
-    let counted = count_all(&entries, lang, &shared, false);
+    let parts = count_parts(&entries, lang, &shared);
     let Shared { strings, vocab, .. } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-    // group → postings (page, counts), in page order: the per-entry lists transposed into
-    // one flat array, each group's run found by offset (no vector per group to grow, and
-    // each entry's list is freed as soon as it has been copied).
     let groups = strings.names.len();
-    let mut start = vec![0usize; groups + 1];
-    for ((list, _), _) in &counted {
-        for &(g, _) in list {
-            start[g as usize + 1] += 1;
-        }
-    }
-    for g in 0..groups {
-        start[g + 1] += start[g];
-    }
-    let mut next = start.clone();
-    let mut flat: Vec<(u32, Counts)> = vec![(0, (0, [0; 3])); start[groups]];
-    let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(counted.len());
-    for (p, ((list, len), _)) in counted.into_iter().enumerate() {
-        for (g, c) in list {
-            let at = &mut next[g as usize];
-            flat[*at] = (p as u32, c);
-            *at += 1;
-        }
-        lengths.push(len);
-    }
+    let lengths: Vec<[u32; 3]> = parts
+        .iter()
+        .flat_map(|p| p.lengths.iter().copied())
+        .collect();
     let n = lengths.len().max(1) as f64;
     let avg = averages(&lengths);
     // Each page's length normalisation per field, computed once instead of per posting.
     let page_norms: Vec<[f64; 3]> = lengths.iter().map(|&len| norms(len, &avg)).collect();
-    // Each group's postings scored and written straight into their compact string form.
-    let scored: Vec<Vec<u8>> =
-        (0..groups)
-            .into_par_iter()
-            .map(|g| {
-                let list = &flat[start[g]..start[g + 1]];
-                let idf = idf(n, list.len());
-                postings::encode(list.iter().map(|&(p, (mask, tf))| {
-                    (p, mask, score_normed(idf, tf, &page_norms[p as usize]))
-                }))
-            })
-            .collect();
-    // The counts are not needed once scored; at 10,000 pages they are tens of megabytes.
-    drop(flat);
+    let mut df = vec![0u32; groups];
+    for part in &parts {
+        for &(g, _) in &part.postings {
+            df[g as usize] += 1;
+        }
+    }
+    let idfs: Vec<f64> = df.iter().map(|&d| idf(n, d as usize)).collect();
+    drop(df);
+    // Each part scores its postings and sorts them by group (a counting sort, so each group's
+    // pages stay in order), in parallel; the parts are in page order, so a group's postings
+    // are its run in each part, one part after another.
+    let mut first_page = 0;
+    let firsts: Vec<usize> = parts
+        .iter()
+        .map(|p| {
+            let f = first_page;
+            first_page += p.ends.len();
+            f
+        })
+        .collect();
+    let sorted: Vec<ByGroup> = parts
+        .into_par_iter()
+        .zip(firsts)
+        .map(|(part, first)| by_group(part, first, groups, &idfs, &page_norms))
+        .collect();
+    // Each group's postings written straight into their compact string form.
+    let scored: Vec<Vec<u8>> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let runs = sorted
+                .iter()
+                .map(|(start, list)| &list[start[g] as usize..start[g + 1] as usize]);
+            let len = runs.clone().map(<[_]>::len).sum();
+            postings::encode(len, runs.flatten().copied())
+        })
+        .collect();
+    // The postings are not needed once encoded; at 10,000 pages they are tens of megabytes.
+    drop(sorted);
     // term → its groups, terms in code-point order
     let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (t, g) in vocab {
@@ -391,15 +164,24 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     let terms = by_term.len();
     let dir = format!("search/{lang}");
     let mut files = Vec::new();
-    let (firsts, shards): (Vec<String>, Vec<String>) =
-        write_shards(&by_term, &scored, &dir, &mut files)
-            .into_iter()
-            .unzip();
-    let mut meta = Vec::new();
-    for chunk in entries.chunks(PER_CHUNK) {
-        let pages: Vec<PageMeta> = chunk.iter().map(page_meta).collect();
-        meta.push(put(&mut files, &dir, "m", json(&pages)));
-    }
+    let (firsts, shards): (Vec<String>, Vec<String>) = write_shards(&by_term, &scored, &dir)
+        .into_iter()
+        .map(|(sep, file, hash)| {
+            files.push(file);
+            (sep, hash)
+        })
+        .unzip();
+    let meta: Vec<(OutputFile, String)> = (0..entries.len().div_ceil(PER_CHUNK))
+        .into_par_iter()
+        .map(|k| meta_file(&dir, &entries, k))
+        .collect();
+    let meta: Vec<String> = meta
+        .into_iter()
+        .map(|(file, hash)| {
+            files.push(file);
+            hash
+        })
+        .collect();
     let manifest = Manifest {
         v: 2,
         lang,
@@ -415,7 +197,43 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         files,
         pages: entries.len(),
         terms,
+        entries,
     }
+}
+
+/// Where each group's run starts in a part's sorted postings (`start[g]..start[g + 1]`),
+/// and the postings `(page, block mask, score)` sorted by group.
+type ByGroup = (Vec<u32>, Vec<(u32, u32, u32)>);
+
+/// One part's postings scored and sorted by group. `first` is the part's first page.
+fn by_group(
+    part: Part,
+    first: usize,
+    groups: usize,
+    idfs: &[f64],
+    page_norms: &[[f64; 3]],
+) -> ByGroup {
+    let mut start = vec![0u32; groups + 1];
+    for &(g, _) in &part.postings {
+        start[g as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        start[g + 1] += start[g];
+    }
+    let mut next = start.clone();
+    let mut list = vec![(0u32, 0u32, 0u32); part.postings.len()];
+    let mut from = 0;
+    for (i, &end) in part.ends.iter().enumerate() {
+        let page = first + i;
+        let norm = &page_norms[page];
+        for &(g, (mask, tf)) in &part.postings[from..end] {
+            let at = &mut next[g as usize];
+            list[*at as usize] = (page as u32, mask, score_normed(idfs[g as usize], tf, norm));
+            *at += 1;
+        }
+        from = end;
+    }
+    (start, list)
 }
 
 /// Mean length of each field over all entries (at least 1), summed in entry order, then
@@ -495,7 +313,22 @@ fn excerpt(text: &str, keep: usize) -> String {
     let mut out = String::with_capacity(keep + 3);
     let mut n = 0;
     let mut in_word = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most text) without decoding; `char::is_whitespace` agrees with this test on
+        // every ASCII byte.
+        let c = match bytes[i] {
+            b if b.is_ascii() => {
+                i += 1;
+                char::from(b)
+            }
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                i += c.len_utf8();
+                c
+            }
+        };
         if c.is_whitespace() {
             in_word = false;
             continue;
@@ -519,22 +352,27 @@ fn excerpt(text: &str, keep: usize) -> String {
     out
 }
 
-/// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns `[first, hash]`.
+/// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns each shard's
+/// separator (`firsts` of the manifest), file and hash. The cut is sequential (each shard
+/// starts where the last one ended); naming each file by its hash is not.
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
     scored: &[Vec<u8>],
     dir: &str,
-    files: &mut Vec<OutputFile>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, OutputFile, String)> {
     let mut terms = vocab.iter().map(|(t, g)| (*t, g.as_slice()));
-    let mut out = Vec::new();
+    let mut cut = Vec::new();
     let mut prev_last: Option<&str> = None;
     while let Some((bytes, first, last)) = fill_shard(&mut terms, scored) {
-        let sep = separator(prev_last, first);
-        out.push((sep, put(files, dir, "s", bytes)));
+        cut.push((separator(prev_last, first), bytes));
         prev_last = Some(last);
     }
-    out
+    cut.into_par_iter()
+        .map(|(sep, bytes)| {
+            let (file, hash) = named(dir, "s", bytes);
+            (sep, file, hash)
+        })
+        .collect()
 }
 
 /// One shard: rows taken from `terms` (in code-point order, each with its sorted groups) until
@@ -603,15 +441,34 @@ pub(super) fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-/// Adds `dir/<kind>.<hash>.json` and returns the hash.
-pub(super) fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> String {
+/// `dir/<kind>.<hash>.json` holding `bytes`, and the hash.
+pub(super) fn named(dir: &str, kind: &str, bytes: Vec<u8>) -> (OutputFile, String) {
     let digest = Sha256::digest(&bytes);
     let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    files.push(OutputFile {
+    let file = OutputFile {
         path: format!("{dir}/{kind}.{hash}.json"),
         content: Content::Bytes(bytes),
-    });
+    };
+    (file, hash)
+}
+
+/// Adds `dir/<kind>.<hash>.json` and returns the hash.
+pub(super) fn put(files: &mut Vec<OutputFile>, dir: &str, kind: &str, bytes: Vec<u8>) -> String {
+    let (file, hash) = named(dir, kind, bytes);
+    files.push(file);
     hash
+}
+
+/// Metadata chunk `k` of `entries` (pages `k * PER_CHUNK` onwards): its file and hash.
+pub(super) fn meta_file(dir: &str, entries: &[Entry], k: usize) -> (OutputFile, String) {
+    let end = (k * PER_CHUNK + PER_CHUNK).min(entries.len());
+    let pages: Vec<PageMeta> = entries
+        .get(k * PER_CHUNK..end)
+        .unwrap_or_default()
+        .iter()
+        .map(page_meta)
+        .collect();
+    named(dir, "m", json(&pages))
 }
 
 #[cfg(test)]
@@ -632,18 +489,6 @@ mod tests {
         assert_eq!(excerpt("مرحبا بكم", 5), "مرحبا…");
         assert_eq!(excerpt(" \u{a0} ", 10), "");
         assert_eq!(excerpt("word", 0), "…");
-    }
-
-    #[test]
-    fn short_keys_tell_every_short_run_apart() {
-        use super::short_key;
-        let runs = [
-            "a", "ab", "ba", "abcdefgh", "é", "e\u{301}", "孤独", "12", "1",
-        ];
-        let keys: std::collections::HashSet<u64> =
-            runs.iter().map(|r| short_key(r).expect("short")).collect();
-        assert_eq!(keys.len(), runs.len());
-        assert_eq!(short_key("abcdefghi"), None);
     }
 
     #[test]

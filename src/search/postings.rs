@@ -13,6 +13,7 @@ const MORE: u8 = b'#';
 const LAST: u8 = b'_';
 
 /// Appends `v` (ASCII only, so the bytes are always valid UTF-8 and need no JSON escaping).
+#[inline]
 pub fn push_num(out: &mut Vec<u8>, v: u32) {
     // Most numbers are page deltas and scores under 32: one digit.
     if v < 32 {
@@ -43,10 +44,11 @@ pub fn decode(s: &[u8]) -> Vec<u32> {
     out
 }
 
-/// `(page, block mask, score)` in page order → postings string (pages delta-encoded).
-pub fn encode(list: impl ExactSizeIterator<Item = (u32, u32, u32)>) -> Vec<u8> {
+/// `len` postings `(page, block mask, score)` in page order → postings string (pages
+/// delta-encoded).
+pub fn encode(len: usize, list: impl Iterator<Item = (u32, u32, u32)>) -> Vec<u8> {
     // Page delta, mask and score take one to three characters each; five is the usual sum.
-    let mut out = Vec::with_capacity(list.len() * 5);
+    let mut out = Vec::with_capacity(len * 5);
     let mut last = 0;
     for (p, mask, s) in list {
         push_num(&mut out, p - last);
@@ -81,7 +83,7 @@ pub fn union(groups: &[u32], scored: &[Vec<u8>]) -> Vec<u8> {
             _ => merged.push((p, m, s)),
         }
     }
-    encode(merged.into_iter())
+    encode(merged.len(), merged.into_iter())
 }
 
 #[cfg(test)]
@@ -113,8 +115,8 @@ mod tests {
 
     #[test]
     fn union_ors_masks_and_keeps_the_best_score() {
-        let a = encode([(1, 1, 5), (4, 2, 9)].into_iter());
-        let b = encode([(4, 4, 7), (6, 1, 3)].into_iter());
+        let a = encode(2, [(1, 1, 5), (4, 2, 9)].into_iter());
+        let b = encode(2, [(4, 4, 7), (6, 1, 3)].into_iter());
         let u = union(&[0, 1], &[a, b]);
         assert_eq!(decode(&u), [1, 1, 5, 3, 6, 9, 2, 1, 3]);
     }

@@ -206,17 +206,37 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
 }
 
 /// Calls `f` with each word run of `text` (which must be NFC) before folding, in order: the
-/// unit `fold_word` works on. CJK runs give their bigrams (rule 5). ASCII is scanned byte by
-/// byte (most of the hub's text, and all of its markup-free English), everything else by char.
+/// unit `fold_word` works on (see `run_bounds`).
 pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut bounds = Vec::new();
+    run_bounds(text, &mut bounds);
+    for (from, to) in bounds {
+        f(&text[from..to]);
+    }
+}
+
+/// Replaces `out` with where each word run of `text` (which must be NFC) starts and ends, in
+/// order. CJK runs give their bigrams (rule 5). ASCII is scanned byte by byte (most of the
+/// hub's text, and all of its markup-free English), everything else by char. Bounds rather
+/// than a callback: the index's loop over them then has no call per word.
+pub fn run_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
             if ASCII_WORD[usize::from(b)] {
-                let end = word_end(text, i);
-                f(&text[i..end]);
+                // The ASCII part of the word here, then `word_end` only if a non-ASCII
+                // byte follows (a word of English ends at an ASCII byte).
+                let mut end = i + 1;
+                while end < bytes.len() && ASCII_WORD[usize::from(bytes[end])] {
+                    end += 1;
+                }
+                if end < bytes.len() && !bytes[end].is_ascii() {
+                    end = word_end(text, end);
+                }
+                out.push((i, end));
                 i = end;
             } else {
                 i += 1;
@@ -236,15 +256,13 @@ pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             }
             starts.push(i);
             if starts.len() == 2 {
-                f(&text[starts[0]..starts[1]]);
+                out.push((starts[0], starts[1]));
             } else {
-                for w in starts.windows(3) {
-                    f(&text[w[0]..w[2]]);
-                }
+                out.extend(starts.windows(3).map(|w| (w[0], w[2])));
             }
         } else if is_word_char(c) {
             let end = word_end(text, i);
-            f(&text[i..end]);
+            out.push((i, end));
             i = end;
         } else {
             i += c.len_utf8();
