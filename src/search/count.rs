@@ -231,41 +231,46 @@ fn fold(
     Some(f)
 }
 
+/// Runs `f` on `entries` cut into one slice per thread, in order, each slice with its own
+/// `Chunk` and the language's stemmer. One slice per thread: each `Chunk` folds every
+/// distinct word it meets once (its cache starts empty), so more slices would mean more of
+/// that work.
+fn per_thread<T: Send>(
+    entries: &[Entry],
+    lang: &str,
+    f: impl Fn(&[Entry], &mut Chunk, Option<&rust_stemmers::Stemmer>) -> T + Sync,
+) -> Vec<T> {
+    let stemmer = stemmer(lang);
+    let size = entries.len().div_ceil(rayon::current_num_threads()).max(1);
+    entries
+        .par_chunks(size)
+        .map(|part| f(part, &mut Chunk::default(), stemmer.as_ref()))
+        .collect()
+}
+
 /// Counts every entry of a language, in order, each with its own list and its sorted
 /// (term, group) pairs when `with_pairs` (serve's incremental index keeps both; the build
-/// uses `count_parts`). One chunk per thread: each chunk folds every distinct word it meets
-/// once (its cache starts empty), so more chunks would mean more of that work.
+/// uses `count_parts`).
 pub(super) fn count_all(
     entries: &[Entry],
     lang: &str,
     shared: &Mutex<Shared>,
     with_pairs: bool,
 ) -> Vec<(Counted, Vec<(u32, u32)>)> {
-    let stemmer = stemmer(lang);
-    let chunk = entries.len().div_ceil(rayon::current_num_threads()).max(1);
-    entries
-        .par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let mut chunk = Chunk::default();
-            part.iter()
-                .map(|e| {
-                    let mut pairs = Vec::new();
-                    let wanted = with_pairs.then_some(&mut pairs);
-                    let mut list = Vec::new();
-                    let len = count(
-                        e,
-                        lang,
-                        stemmer.as_ref(),
-                        &mut chunk,
-                        shared,
-                        wanted,
-                        &mut list,
-                    );
-                    ((list, len), pairs)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    per_thread(entries, lang, |part, chunk, stemmer| {
+        part.iter()
+            .map(|e| {
+                let mut pairs = Vec::new();
+                let wanted = with_pairs.then_some(&mut pairs);
+                let mut list = Vec::new();
+                let len = count(e, lang, stemmer, chunk, shared, wanted, &mut list);
+                ((list, len), pairs)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// One thread's share of a language's entries, counted: every entry's counts by group one
@@ -283,33 +288,19 @@ pub(super) struct Part {
 
 /// Counts every entry of a language in one `Part` per thread, in entry order.
 pub(super) fn count_parts(entries: &[Entry], lang: &str, shared: &Mutex<Shared>) -> Vec<Part> {
-    let stemmer = stemmer(lang);
-    let size = entries.len().div_ceil(rayon::current_num_threads()).max(1);
-    entries
-        .par_chunks(size)
-        .map(|part| {
-            let mut chunk = Chunk::default();
-            let mut out = Part {
-                ends: Vec::with_capacity(part.len()),
-                lengths: Vec::with_capacity(part.len()),
-                ..Part::default()
-            };
-            for e in part {
-                let len = count(
-                    e,
-                    lang,
-                    stemmer.as_ref(),
-                    &mut chunk,
-                    shared,
-                    None,
-                    &mut out.postings,
-                );
-                out.ends.push(out.postings.len());
-                out.lengths.push(len);
-            }
-            out
-        })
-        .collect()
+    per_thread(entries, lang, |part, chunk, stemmer| {
+        let mut out = Part {
+            ends: Vec::with_capacity(part.len()),
+            lengths: Vec::with_capacity(part.len()),
+            ..Part::default()
+        };
+        for e in part {
+            let len = count(e, lang, stemmer, chunk, shared, None, &mut out.postings);
+            out.ends.push(out.postings.len());
+            out.lengths.push(len);
+        }
+        out
+    })
 }
 
 /// Adds one occurrence of group `g` in field `field` of block bit `bit` to the entry being
