@@ -96,6 +96,9 @@ pub(super) struct Chunk {
     slots: Vec<u32>,
     /// Where each word run of the field being counted starts and ends (reused).
     bounds: Vec<(usize, usize)>,
+    /// Group id → the entries of this chunk it occurs in, counted as each entry is done (so
+    /// that neither the document frequencies nor the sort by group read the postings again).
+    df: Vec<u32>,
 }
 
 /// Up to 8 bytes as one integer, padded with zeros (a word run never holds a zero byte, so
@@ -284,6 +287,8 @@ pub(super) struct Part {
     pub(super) ends: Vec<usize>,
     /// Each entry's length in each field.
     pub(super) lengths: Vec<[u32; 3]>,
+    /// Group id → how many of the part's entries it occurs in (ids past the end: none).
+    pub(super) df: Vec<u32>,
 }
 
 /// Counts every entry of a language in one `Part` per thread, in entry order.
@@ -299,6 +304,7 @@ pub(super) fn count_parts(entries: &[Entry], lang: &str, shared: &Mutex<Shared>)
             out.ends.push(out.postings.len());
             out.lengths.push(len);
         }
+        out.df = std::mem::take(&mut chunk.df);
         out
     })
 }
@@ -384,8 +390,11 @@ pub(super) fn count(
         }
     }
     chunk.bounds = bounds;
+    // Every group of the entry has a slot, so `df` is grown to the same length.
+    chunk.df.resize(chunk.slots.len(), 0);
     for &(g, _) in &list[base..] {
         chunk.slots[g as usize] = 0;
+        chunk.df[g as usize] += 1;
     }
     if let Some(pairs) = pairs {
         pairs.sort_unstable();

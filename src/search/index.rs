@@ -117,8 +117,8 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
     let page_norms: Vec<[f64; 3]> = lengths.iter().map(|&len| norms(len, &avg)).collect();
     let mut df = vec![0u32; groups];
     for part in &parts {
-        for &(g, _) in &part.postings {
-            df[g as usize] += 1;
+        for (d, &n) in df.iter_mut().zip(&part.df) {
+            *d += n;
         }
     }
     let idfs: Vec<f64> = df.iter().map(|&d| idf(n, d as usize)).collect();
@@ -213,12 +213,13 @@ fn by_group(
     idfs: &[f64],
     page_norms: &[[f64; 3]],
 ) -> ByGroup {
-    let mut start = vec![0u32; groups + 1];
-    for &(g, _) in &part.postings {
-        start[g as usize + 1] += 1;
-    }
+    // Each group's run follows the runs of the groups before it (`df` counted its length).
+    let mut start = Vec::with_capacity(groups + 1);
+    let mut at = 0;
+    start.push(at);
     for g in 0..groups {
-        start[g + 1] += start[g];
+        at += part.df.get(g).copied().unwrap_or(0);
+        start.push(at);
     }
     let mut next = start.clone();
     let mut list = vec![(0u32, 0u32, 0u32); part.postings.len()];

@@ -216,57 +216,133 @@ pub fn runs<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
 }
 
 /// Replaces `out` with where each word run of `text` (which must be NFC) starts and ends, in
-/// order. CJK runs give their bigrams (rule 5). ASCII is scanned byte by byte (most of the
-/// hub's text, and all of its markup-free English), everything else by char. Bounds rather
-/// than a callback: the index's loop over them then has no call per word.
+/// order. CJK runs give their bigrams (rule 5). Stretches of 64 ASCII bytes (most of the
+/// hub's text, and all of its English) are cut 64 bytes at a time (`ascii_block`), everything
+/// else word by word. Bounds rather than a callback: the index's loop over them then has no
+/// call per word.
 pub fn run_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
+    // No 64-byte block starting before this holds only ASCII (so non-Latin text does not
+    // test the same bytes again at every word).
+    let mut mixed_until = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if ASCII_WORD[usize::from(b)] {
-                // The ASCII part of the word here, then `word_end` only if a non-ASCII
-                // byte follows (a word of English ends at an ASCII byte).
-                let mut end = i + 1;
-                while end < bytes.len() && ASCII_WORD[usize::from(bytes[end])] {
-                    end += 1;
+        if i >= mixed_until {
+            match ascii_block(bytes, i) {
+                Ok(Block { words, rest }) => {
+                    let (mut starts, mut ends) = (words & !(words << 1), words & !(words >> 1));
+                    let next = match rest {
+                        // The block's last word goes on past it: left for the loop below.
+                        Some(at) => {
+                            starts &= !(1 << at);
+                            ends &= !(1 << 63);
+                            i + at as usize
+                        }
+                        None => i + 64,
+                    };
+                    while starts != 0 {
+                        let from = i + starts.trailing_zeros() as usize;
+                        out.push((from, i + ends.trailing_zeros() as usize + 1));
+                        starts &= starts - 1;
+                        ends &= ends - 1;
+                    }
+                    i = next;
+                    if rest.is_none() {
+                        continue;
+                    }
                 }
-                if end < bytes.len() && !bytes[end].is_ascii() {
-                    end = word_end(text, end);
-                }
-                out.push((i, end));
-                i = end;
-            } else {
-                i += 1;
+                Err(at) => mixed_until = at,
             }
-            continue;
         }
-        let c = char_at(text, i);
-        if is_cjk(c) {
-            let mut starts = Vec::new();
-            while i < bytes.len() {
-                let d = char_at(text, i);
-                if !is_cjk(d) {
-                    break;
-                }
-                starts.push(i);
-                i += d.len_utf8();
+        i = scalar_step(text, i, out);
+    }
+}
+
+/// The words of 64 ASCII bytes: bit `k` of `words` is set when byte `k` is a letter or digit;
+/// `rest`, when the last byte is one, is the bit where that unfinished word starts.
+struct Block {
+    words: u64,
+    rest: Option<u32>,
+}
+
+/// The 64 bytes from `i` as a `Block`, eight at a time (each test below works on the eight
+/// bytes of a u64 at once: the bytes are all below 0x80, so no sum carries into the next
+/// byte). `Err` gives the first position past the bytes that cannot start a block: a
+/// non-ASCII byte, or the end of the text.
+fn ascii_block(bytes: &[u8], i: usize) -> Result<Block, usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    // High bit of each byte of `w` in lo..=hi.
+    fn within(w: u64, lo: u8, hi: u8) -> u64 {
+        w.wrapping_add(splat(0x80 - lo)) & !w.wrapping_add(splat(0x7F - hi)) & HIGH
+    }
+    let Some(block) = bytes.get(i..i + 64) else {
+        return Err(bytes.len());
+    };
+    let mut words = 0u64;
+    for (k, eight) in block.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        if w & HIGH != 0 {
+            return Err(i + 8 * k + (w & HIGH).trailing_zeros() as usize / 8 + 1);
+        }
+        let alnum = within(w, b'0', b'9') | within(w | splat(0x20), b'a', b'z');
+        // The eight high bits gathered into the low byte, byte 0's first.
+        let packed = ((alnum >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) & 0xFF;
+        words |= packed << (8 * k);
+    }
+    // The unfinished word is the run of ones at the top: it starts below them.
+    let rest = (words >> 63 == 1).then(|| 64 - (!words).leading_zeros());
+    Ok(Block { words, rest })
+}
+
+/// One step of `run_bounds` from `i` (never inside a word): the word run or CJK run that
+/// starts there, or the one character that is neither. Returns where the next step starts.
+fn scalar_step(text: &str, mut i: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b.is_ascii() {
+        if !ASCII_WORD[usize::from(b)] {
+            return i + 1;
+        }
+        // The ASCII part of the word here, then `word_end` only if a non-ASCII byte follows
+        // (a word of English ends at an ASCII byte).
+        let mut end = i + 1;
+        while end < bytes.len() && ASCII_WORD[usize::from(bytes[end])] {
+            end += 1;
+        }
+        if end < bytes.len() && !bytes[end].is_ascii() {
+            end = word_end(text, end);
+        }
+        out.push((i, end));
+        return end;
+    }
+    let c = char_at(text, i);
+    if is_cjk(c) {
+        let mut starts = Vec::new();
+        while i < bytes.len() {
+            let d = char_at(text, i);
+            if !is_cjk(d) {
+                break;
             }
             starts.push(i);
-            if starts.len() == 2 {
-                out.push((starts[0], starts[1]));
-            } else {
-                out.extend(starts.windows(3).map(|w| (w[0], w[2])));
-            }
-        } else if is_word_char(c) {
-            let end = word_end(text, i);
-            out.push((i, end));
-            i = end;
-        } else {
-            i += c.len_utf8();
+            i += d.len_utf8();
         }
+        starts.push(i);
+        if starts.len() == 2 {
+            out.push((starts[0], starts[1]));
+        } else {
+            out.extend(starts.windows(3).map(|w| (w[0], w[2])));
+        }
+        i
+    } else if is_word_char(c) {
+        let end = word_end(text, i);
+        out.push((i, end));
+        end
+    } else {
+        i + c.len_utf8()
     }
 }
 
@@ -376,6 +452,79 @@ mod tests {
                 None => t.term.clone(),
             })
             .collect()
+    }
+
+    /// `run_bounds` without its 64-byte blocks: the word-by-word rules alone.
+    fn bounds_word_by_word(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < text.len() {
+            i = scalar_step(text, i, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_blocks_cut_words_as_the_word_by_word_rules_do() {
+        // Pieces that meet block edges in every way: long and short words, digits, runs of
+        // punctuation, and non-ASCII letters, marks, joiners and CJK inside and between words.
+        let pieces = [
+            "a",
+            "word",
+            "Zebra",
+            "x9",
+            "2026",
+            " ",
+            "  ",
+            ", ",
+            "-",
+            "'",
+            ".\n",
+            "café",
+            "é",
+            "e\u{301}",
+            "孤独感",
+            "の",
+            "مال",
+            "می\u{200C}خواهم",
+            "\u{200C}",
+            "ß",
+            "Ł",
+            "@",
+            "supercalifragilisticexpialidocious",
+            "0123456789abcdefghijklmnopqrstuvwxyz",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut out = Vec::new();
+        for case in 0..3000 {
+            let mut text = String::new();
+            // Mostly ASCII, so that most cases reach the 64-byte blocks.
+            let ascii_only = case % 3 != 0;
+            let want = 1 + next(300);
+            while text.len() < want {
+                let p = pieces[next(pieces.len())];
+                if ascii_only && !p.is_ascii() {
+                    continue;
+                }
+                text.push_str(p);
+            }
+            run_bounds(&text, &mut out);
+            assert_eq!(out, bounds_word_by_word(&text), "{text:?}");
+        }
+        // A block that is one word throughout, and one that ends inside a word.
+        for text in [
+            "a".repeat(200),
+            format!("{} {}", "b".repeat(60), "c".repeat(70)),
+        ] {
+            run_bounds(&text, &mut out);
+            assert_eq!(out, bounds_word_by_word(&text), "{text:?}");
+        }
     }
 
     #[test]
