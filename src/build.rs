@@ -378,7 +378,12 @@ fn build_counted(
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    drop(spent_index);
+    // Freed beside the rest of the build (the search pages, the swap) rather than before it:
+    // tens of thousands of strings take tens of milliseconds to free at 10,000 pages. If the
+    // thread cannot start, the closure and with it the index are dropped here.
+    if spent_index.is_some() {
+        let _ = std::thread::Builder::new().spawn(move || drop(spent_index));
+    }
     clock.lap("render+search+write");
     // Inside the stage above, beside each other; each reported on its own.
     if let Some(took) = index_took.into_inner().ok().flatten() {

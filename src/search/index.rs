@@ -284,7 +284,20 @@ pub(super) fn score_normed(idf: f64, tf: [u16; 3], norm: &[f64; 3]) -> u32 {
     }
     let tf = sum;
     let s = idf * tf * (K1 + 1.0) / (tf + K1);
-    ((s * 10.0).round() as u32).max(1)
+    round(s * 10.0).max(1)
+}
+
+/// `x.round() as u32` for `x` ≥ 0, without a call per posting to the C library's `round`
+/// (x86-64's baseline has no rounding instruction): truncated, then one more when the rest
+/// is at least a half. The rest is exact (`x` minus an integer within a factor of two of it,
+/// or `x` itself below 1), so this is `round` bit for bit, halves going up as `round`'s do.
+fn round(x: f64) -> u32 {
+    let whole = x as u32;
+    if x - f64::from(whole) >= 0.5 {
+        whole.saturating_add(1)
+    } else {
+        whole
+    }
 }
 
 pub(super) fn page_meta(e: &Entry) -> PageMeta<'_> {
@@ -309,45 +322,29 @@ pub(super) fn page_meta(e: &Entry) -> PageMeta<'_> {
 
 /// The first `keep` characters of `text` with runs of white space made one space, and `…`
 /// when a word was left out (only the part kept is looked at: most of a page's text is never
-/// shown). One pass over the characters, without cutting the text into words first.
+/// shown). Word by word, each word copied whole when it is ASCII (most text).
 fn excerpt(text: &str, keep: usize) -> String {
     let mut out = String::with_capacity(keep + 3);
     let mut n = 0;
-    let mut in_word = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII (most text) without decoding; `char::is_whitespace` agrees with this test on
-        // every ASCII byte.
-        let c = match bytes[i] {
-            b if b.is_ascii() => {
-                i += 1;
-                char::from(b)
-            }
-            _ => {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                i += c.len_utf8();
-                c
-            }
-        };
-        if c.is_whitespace() {
-            in_word = false;
-            continue;
+    for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if n >= keep {
+            out.push('…');
+            break;
         }
-        if !in_word {
-            in_word = true;
-            if n >= keep {
-                out.push('…');
-                break;
-            }
-            if !out.is_empty() {
-                out.push(' ');
+        if !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        let room = keep.saturating_sub(n);
+        if word.is_ascii() {
+            let take = word.len().min(room);
+            out.push_str(word.get(..take).unwrap_or_default());
+            n += take;
+        } else {
+            for c in word.chars().take(room) {
+                out.push(c);
                 n += 1;
             }
-        }
-        if n < keep {
-            out.push(c);
-            n += 1;
         }
     }
     out
@@ -490,6 +487,18 @@ mod tests {
         assert_eq!(excerpt("مرحبا بكم", 5), "مرحبا…");
         assert_eq!(excerpt(" \u{a0} ", 10), "");
         assert_eq!(excerpt("word", 0), "…");
+    }
+
+    #[test]
+    fn scores_round_as_the_c_library_does() {
+        let mut xs = vec![0.0, 0.25, 0.5, 1.5, 2.5, 1e9, 4.3e9, 5e9, f64::NAN];
+        for k in 0..2000 {
+            let half = f64::from(k) + 0.5;
+            xs.extend([half, half.next_down(), half.next_up(), f64::from(k) / 7.0]);
+        }
+        for x in xs {
+            assert_eq!(super::round(x), x.round() as u32, "{x}");
+        }
     }
 
     #[test]
