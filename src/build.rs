@@ -79,9 +79,6 @@ pub struct Loaded {
     pub warnings: Diagnostics,
     /// Time per stage so far.
     pub timings: Vec<(&'static str, Duration)>,
-    /// The documents' words, counted for the search index while the model was built (empty
-    /// unless asked for).
-    pub early: search::early::Early,
 }
 
 struct Clock {
@@ -98,26 +95,15 @@ impl Clock {
 
 /// config → load → parse → model. Every content problem is collected before giving up.
 pub fn load_site(root: &std::path::Path, overrides: &Overrides) -> Result<Loaded, Failure> {
-    load_counted(root, overrides, Text::None, &mut Inventory::default())
+    load_counted(root, overrides, false, &mut Inventory::default())
 }
 
-/// What the parse pass reads for the search index, when the site has search.
-#[derive(Clone, Copy, PartialEq)]
-enum Text {
-    /// Nothing (the index, if any, reads the text itself).
-    None,
-    /// Each page's text (serve's index takes it from the model).
-    Read,
-    /// Each page's text, counted while the model is built (`search::early`).
-    Count,
-}
-
-/// `load_site`, noting in `inv` every file found and what became of it, and reading `text`
-/// for the search index.
+/// `load_site`, noting in `inv` every file found and what became of it. With `index`, the
+/// parse pass also reads each page's text for the search index (when the site has search).
 fn load_counted(
     root: &std::path::Path,
     overrides: &Overrides,
-    text: Text,
+    index: bool,
     inv: &mut Inventory,
 ) -> Result<Loaded, Failure> {
     let mut clock = Clock {
@@ -134,7 +120,7 @@ fn load_counted(
     inv.files = std::mem::take(&mut loaded.files);
     inv.unused = unused;
     clock.lap("load");
-    let (mut parsed, parse_ds) = parse::all(loaded.sources, text != Text::None && config.search);
+    let (mut parsed, parse_ds) = parse::all(loaded.sources, index && config.search);
     if !config.drafts {
         inv.drafts = parsed
             .docs
@@ -156,8 +142,6 @@ fn load_counted(
         clock.lap("git");
     }
     let shortcodes = render::templates::shortcode_names(&config);
-    let pending = (text == Text::Count && config.search)
-        .then(|| search::early::pending(&parsed.docs, &config));
     let inputs = model::Inputs {
         docs: parsed.docs,
         broken: parsed.broken.into_iter().chain(loaded.broken).collect(),
@@ -165,20 +149,7 @@ fn load_counted(
         data: loaded.data,
         shortcodes: shortcodes.clone(),
     };
-    // The model is one thread's work; the index's counting takes the other cores meanwhile.
-    let counting = Mutex::new(None);
-    let (assembled, early) = rayon::join(
-        || model::assemble(config, inputs),
-        || {
-            let started = Instant::now();
-            let early = pending.map(search::early::count).unwrap_or_default();
-            if let Ok(mut slot) = counting.lock() {
-                *slot = Some(started.elapsed());
-            }
-            early
-        },
-    );
-    let site = match assembled {
+    let site = match model::assemble(config, inputs) {
         Ok((site, warnings)) => {
             ds.extend(warnings);
             if ds.has_errors() {
@@ -192,21 +163,12 @@ fn load_counted(
         }
     };
     clock.lap("model");
-    if let Some(took) = counting
-        .into_inner()
-        .ok()
-        .flatten()
-        .filter(|_| text == Text::Count)
-    {
-        clock.timings.push(("of which search counting", took));
-    }
     Ok(Loaded {
         site,
         strings,
         shortcodes,
         warnings: ds,
         timings: clock.timings,
-        early,
     })
 }
 
@@ -294,20 +256,13 @@ fn build_counted(
     keep: Option<World>,
     inv: &mut Inventory,
 ) -> Result<(BuildReport, Option<Kept>), Failure> {
-    // Serve's index keeps every entry's counts its own way, so it counts after the model.
-    let text = match (opts.write, keep.is_some()) {
-        (false, _) => Text::None,
-        (true, true) => Text::Read,
-        (true, false) => Text::Count,
-    };
     let Loaded {
         site,
         strings,
         shortcodes,
         warnings: mut ds,
         timings,
-        early,
-    } = load_counted(&opts.root, &opts.overrides, text, inv)?;
+    } = load_counted(&opts.root, &opts.overrides, opts.write, inv)?;
     let mut clock = Clock {
         start: Instant::now(),
         timings,
@@ -381,7 +336,7 @@ fn build_counted(
                 return (search::unbuilt_manifests(&site), 0, Vec::new(), None);
             }
             let started = Instant::now();
-            let mut index = search::build_from(&site, early);
+            let mut index = search::build(&site);
             let mut n = 0;
             for lang in &mut index.langs {
                 let files = std::mem::take(&mut lang.files);

@@ -234,17 +234,17 @@ fn fold(
     Some(f)
 }
 
-/// Runs `f` on `entries` cut into `slices` slices, in order, each slice with its own `Chunk`
-/// and the language's stemmer. Few slices: each `Chunk` folds every distinct word it meets
-/// once (its cache starts empty), so more slices mean more of that work.
-fn per_slice<T: Send>(
+/// Runs `f` on `entries` cut into one slice per thread, in order, each slice with its own
+/// `Chunk` and the language's stemmer. One slice per thread: each `Chunk` folds every
+/// distinct word it meets once (its cache starts empty), so more slices would mean more of
+/// that work.
+fn per_thread<T: Send>(
     entries: &[Entry],
     lang: &str,
-    slices: usize,
     f: impl Fn(&[Entry], &mut Chunk, Option<&rust_stemmers::Stemmer>) -> T + Sync,
 ) -> Vec<T> {
     let stemmer = stemmer(lang);
-    let size = entries.len().div_ceil(slices.max(1)).max(1);
+    let size = entries.len().div_ceil(rayon::current_num_threads()).max(1);
     entries
         .par_chunks(size)
         .map(|part| f(part, &mut Chunk::default(), stemmer.as_ref()))
@@ -260,8 +260,7 @@ pub(super) fn count_all(
     shared: &Mutex<Shared>,
     with_pairs: bool,
 ) -> Vec<(Counted, Vec<(u32, u32)>)> {
-    let threads = rayon::current_num_threads();
-    per_slice(entries, lang, threads, |part, chunk, stemmer| {
+    per_thread(entries, lang, |part, chunk, stemmer| {
         part.iter()
             .map(|e| {
                 let mut pairs = Vec::new();
@@ -292,14 +291,9 @@ pub(super) struct Part {
     pub(super) df: Vec<u32>,
 }
 
-/// Counts every entry of a language in `slices` `Part`s, in entry order.
-pub(super) fn count_parts(
-    entries: &[Entry],
-    lang: &str,
-    shared: &Mutex<Shared>,
-    slices: usize,
-) -> Vec<Part> {
-    per_slice(entries, lang, slices, |part, chunk, stemmer| {
+/// Counts every entry of a language in one `Part` per thread, in entry order.
+pub(super) fn count_parts(entries: &[Entry], lang: &str, shared: &Mutex<Shared>) -> Vec<Part> {
+    per_thread(entries, lang, |part, chunk, stemmer| {
         let mut out = Part {
             ends: Vec::with_capacity(part.len()),
             lengths: Vec::with_capacity(part.len()),

@@ -9,7 +9,6 @@
 use rayon::prelude::*;
 
 use crate::model::{Doc, Site};
-use crate::parse::ParsedDoc;
 use crate::parse::markdown::body_text;
 
 /// One searchable block of a page.
@@ -36,31 +35,16 @@ pub struct Entry {
     pub blocks: Vec<Block>,
 }
 
-/// Every entry of `lang`: its documents in the order of their files, then its services by URL
-/// (an order that does not depend on thread timing, and that is known before the model gives
-/// each document its URL, so the index can count documents while the model is built: see
-/// `early`).
+/// Every entry of `lang`, sorted by URL so entry numbers do not depend on thread timing.
 pub fn entries(site: &Site, lang: &str) -> Vec<Entry> {
-    let mut out: Vec<Entry> = docs_in_order(site, lang)
+    let mut out: Vec<Entry> = site
+        .docs
         .par_iter()
+        .filter(|d| d.lang() == lang)
         .map(|d| doc_entry(site, d))
         .collect();
-    out.extend(services(site, lang));
-    out
-}
-
-/// The documents of `lang`, in the order of their files (`entries`).
-pub(super) fn docs_in_order<'a>(site: &'a Site, lang: &str) -> Vec<&'a Doc> {
-    let mut docs: Vec<&Doc> = site.docs.iter().filter(|d| d.lang() == lang).collect();
-    docs.sort_by(|a, b| a.parsed.source.rel.cmp(&b.parsed.source.rel));
-    docs
-}
-
-/// The service entries of `lang`, sorted by URL. Services are data, written once in English;
-/// they are listed in every language whose borough page exists, linking to that language's
-/// version of the page.
-pub(super) fn services(site: &Site, lang: &str) -> Vec<Entry> {
-    let mut out = Vec::new();
+    // Services are data, written once in English; they are listed in every language whose
+    // borough page exists, linking to that language's version of the page.
     for b in &site.boroughs {
         let key = site.docs[b.doc].key();
         let Some(page) = site.get(key, lang) else {
@@ -93,25 +77,12 @@ pub(super) fn services(site: &Site, lang: &str) -> Vec<Entry> {
 
 /// The entry of one document.
 pub fn doc_entry(site: &Site, d: &Doc) -> Entry {
-    let mut e = parsed_entry(&d.parsed);
-    place(site, d, &mut e);
-    e
-}
-
-/// Gives an entry made from the parse output (`parsed_entry`) what only the model knows: the
-/// document's URL and the title of its section.
-pub(super) fn place(site: &Site, d: &Doc, e: &mut Entry) {
-    e.url = d.path.clone();
-    e.context = d
+    let context = d
         .parent
         .map(|p| site.docs[p].parsed.front.title.clone())
         .unwrap_or_default();
-}
-
-/// The entry of a parsed document, without its URL and section (`place`).
-pub(super) fn parsed_entry(p: &ParsedDoc) -> Entry {
-    let mut blocks = blocks(p);
-    if let Some(desc) = &p.front.description {
+    let mut blocks = blocks(d);
+    if let Some(desc) = &d.parsed.front.description {
         let intro = &mut blocks[0];
         intro.text = if intro.text.is_empty() {
             desc.clone()
@@ -120,9 +91,9 @@ pub(super) fn parsed_entry(p: &ParsedDoc) -> Entry {
         };
     }
     Entry {
-        url: String::new(),
-        title: p.front.title.clone(),
-        context: String::new(),
+        url: d.path.clone(),
+        title: d.parsed.front.title.clone(),
+        context,
         blocks,
     }
 }
@@ -130,11 +101,11 @@ pub(super) fn parsed_entry(p: &ParsedDoc) -> Entry {
 /// The body cut at headings. Heading anchors are the parse pass's, matched by order (the same
 /// parser with the same options sees the same headings). The text was read by the parse pass
 /// when the site has search; it is read here only when it was not (or was taken already).
-fn blocks(p: &ParsedDoc) -> Vec<Block> {
-    let structure = &p.structure;
+fn blocks(d: &Doc) -> Vec<Block> {
+    let structure = &d.parsed.structure;
     let texts = structure
         .take_text()
-        .unwrap_or_else(|| body_text(p.body(), &structure.shortcodes));
+        .unwrap_or_else(|| body_text(d.parsed.body(), &structure.shortcodes));
     let headings = &structure.headings;
     texts
         .into_iter()

@@ -30,8 +30,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::count::{Part, Shared, count_parts};
-use super::early::EarlyLang;
-use super::extract::{Entry, docs_in_order, entries, place, services};
+use super::extract::{Entry, entries};
 use super::postings;
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
@@ -102,8 +101,10 @@ pub(super) struct PageMeta<'a> {
 
 /// Builds the index of `lang`. Entries are tokenised in parallel parts, so a site in one
 /// language uses every core too; the result does not depend on how the work was split.
-pub(super) fn build(site: &Site, lang: &str, early: Option<EarlyLang>) -> LangIndex {
-    let (entries, shared, parts) = counted(site, lang, early);
+pub fn build(site: &Site, lang: &str) -> LangIndex {
+    let entries = entries(site, lang);
+    let shared = Mutex::new(Shared::default());
+    let parts = count_parts(&entries, lang, &shared);
     let Shared { strings, vocab, .. } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
     let groups = strings.names.len();
     let lengths: Vec<[u32; 3]> = parts
@@ -198,50 +199,6 @@ pub(super) fn build(site: &Site, lang: &str, early: Option<EarlyLang>) -> LangIn
         terms,
         entries,
     }
-}
-
-/// Every entry of `lang` with its counts. The documents' counts are `early`'s when it counted
-/// exactly the model's documents of `lang`, in the same order (only their URLs and sections
-/// are added); everything else is counted here.
-fn counted(
-    site: &Site,
-    lang: &str,
-    early: Option<EarlyLang>,
-) -> (Vec<Entry>, Mutex<Shared>, Vec<Part>) {
-    let docs = docs_in_order(site, lang);
-    if let Some(early) = early
-        && early.rels.len() == docs.len()
-        && early
-            .rels
-            .iter()
-            .zip(&docs)
-            .all(|(r, d)| *r == d.parsed.source.rel)
-    {
-        let EarlyLang {
-            mut entries,
-            shared,
-            mut parts,
-            ..
-        } = early;
-        for (e, d) in entries.iter_mut().zip(&docs) {
-            place(site, d, e);
-        }
-        let services = services(site, lang);
-        parts.extend(count_parts(
-            &services,
-            lang,
-            &shared,
-            rayon::current_num_threads(),
-        ));
-        entries.extend(services);
-        return (entries, shared, parts);
-    }
-    // Without `early`, or when it does not fit (then the parse text was taken by it, and the
-    // entries read their text from the source again).
-    let entries = entries(site, lang);
-    let shared = Mutex::new(Shared::default());
-    let parts = count_parts(&entries, lang, &shared, rayon::current_num_threads());
-    (entries, shared, parts)
 }
 
 /// Where each group's run starts in a part's sorted postings (`start[g]..start[g + 1]`),

@@ -2,14 +2,11 @@
 //! the site model, for the dependency-free client in `themes/hub/static/search.js`.
 //!
 //! `tokenize` holds the rules shared with the client, `extract` turns documents and services
-//! into result entries, `count` tallies their words (`early` does so for the documents while
-//! the model is built), `index` scores and writes the files; `incremental` keeps one
-//! language's index for `serve` to update after an edit, writing the same bytes. The manifest
-//! URLs are handed to the renderer so each language's search page can point at its own
-//! manifest.
+//! into result entries, `count` tallies their words, `index` scores and writes the files; `incremental` keeps one
+//! language's index for `serve` to update after an edit, writing the same bytes. The manifest URLs are handed to
+//! the renderer so each language's search page can point at its own manifest.
 
 pub mod count;
-pub mod early;
 pub mod extract;
 pub mod incremental;
 pub mod index;
@@ -57,26 +54,14 @@ pub fn unbuilt_manifests(site: &Site) -> HashMap<String, String> {
 /// Builds the index of every language, in parallel; same model, same bytes. Nothing when
 /// the site turned search off (`search = false` in config.toml).
 pub fn build(site: &Site) -> SearchIndex {
-    build_from(site, early::Early::default())
-}
-
-/// `build`, with the documents' words already counted while the model was built (`early`).
-pub fn build_from(site: &Site, mut early: early::Early) -> SearchIndex {
     if !site.config.search {
         return SearchIndex::default();
     }
-    let counted: Vec<_> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| early.take(&l.code))
-        .collect();
     let langs = site
         .config
         .languages
         .par_iter()
-        .zip(counted)
-        .map(|(l, counted)| index::build(site, &l.code, counted))
+        .map(|l| index::build(site, &l.code))
         .collect();
     SearchIndex { langs }
 }
