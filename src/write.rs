@@ -10,7 +10,7 @@
 //! result is the same tree a clean build writes, and a save that changes one page rewrites a
 //! handful of files instead of the whole site.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -100,6 +100,10 @@ pub struct Staging {
     /// files named here (by `remove`) are deleted; None = the whole site is produced.
     patch: Option<Mutex<Vec<String>>>,
     produced: Mutex<Manifest>,
+    /// Folders created so far. `create_dir_all` on a folder that exists costs two system
+    /// calls (a failing `mkdir`, then a `stat`), and thousands of files share a folder: each
+    /// language's search index writes about 4,000 files into `search/<code>/`.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -126,6 +130,7 @@ impl Staging {
             previous: None,
             patch: None,
             produced: Mutex::new(Manifest::new()),
+            made: Mutex::new(HashSet::new()),
         })
     }
 
@@ -203,11 +208,24 @@ impl Staging {
             }
         }
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            self.make_folder(parent)?;
         }
         std::fs::write(&dest, &bytes)
             .with_context(|| format!("cannot write {}", dest.display()))?;
+        Ok(())
+    }
+
+    /// Creates `folder` (with its parents) in the staging folder, once.
+    fn make_folder(&self, folder: &Path) -> anyhow::Result<()> {
+        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if made().contains(folder) {
+            return Ok(());
+        }
+        // Outside the lock: other threads go on writing meanwhile. Two threads may both
+        // create the same new folder; `create_dir_all` accepts a folder that appeared.
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        made().insert(folder.to_path_buf());
         Ok(())
     }
 
@@ -429,6 +447,32 @@ mod tests {
             std::fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
             "precious"
         );
+    }
+
+    #[test]
+    fn folders_are_made_once_each_and_failures_still_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(&out, false).unwrap();
+        // Many files in one folder, a folder inside one already made, a sibling folder.
+        let paths = [
+            "search/en/s.1.json",
+            "search/en/s.2.json",
+            "search/en/deeper/m.1.json",
+            "search/fr/s.1.json",
+            "page/index.html",
+        ];
+        for p in paths {
+            staging.put(&file(p, p)).unwrap();
+        }
+        // A file where a folder must go fails, even though its parent was made already.
+        staging.put(&file("page/child", "a file")).unwrap();
+        let err = staging.put(&file("page/child/x.html", "x")).unwrap_err();
+        assert!(err.to_string().contains("cannot create"), "{err}");
+        staging.finish(&out, false).unwrap();
+        for p in paths {
+            assert_eq!(std::fs::read_to_string(out.join(p)).unwrap(), p);
+        }
     }
 
     #[test]
