@@ -343,7 +343,10 @@ fn build_counted(
                 n += files.len();
                 files.into_par_iter().for_each(sink);
             }
-            if let Ok(mut slot) = index_took.lock() {
+            // A site without search builds no index, and its timings say nothing of one.
+            if site.config.search
+                && let Ok(mut slot) = index_took.lock()
+            {
                 *slot = Some(started.elapsed());
             }
             (index.manifests(), n, Vec::new(), Some(index))

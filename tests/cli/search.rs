@@ -503,3 +503,19 @@ fn check_builds_no_index() {
     .expect("checks");
     assert_eq!(checked.files, built.files - index);
 }
+
+#[test]
+fn a_site_without_search_builds_no_index_and_times_none() {
+    let site = Site::new("minimal", &[]);
+    let on = site.build();
+    assert_eq!(on.code, 0, "{}", on.stderr);
+    assert!(site.out().join("search/en").is_dir());
+    assert!(on.stderr.contains("of which search index"), "{}", on.stderr);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).expect("config");
+    site.write("config.toml", format!("search = false\n{config}"));
+    let off = site.build();
+    assert_eq!(off.code, 0, "{}", off.stderr);
+    assert!(!site.out().join("search").exists());
+    // The stage timings name no index that was not built (bench/search_cost.py relies on it).
+    assert!(!off.stderr.contains("search index"), "{}", off.stderr);
+}
