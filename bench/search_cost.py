@@ -139,7 +139,18 @@ def main():
     hubgen = os.path.abspath(hubgen)
     os.makedirs(args.corpora, exist_ok=True)
     src = corpus(args.pages, args.seed, args.corpora)
-    work = tempfile.mkdtemp(prefix="hubgen-search-cost-", dir=args.work)
+    # Two copies of the corpus and one output at a time, each about the corpus's size or
+    # less (a container's /dev/shm is often 64 MB): fall back to the temporary folder.
+    size = sum(os.path.getsize(os.path.join(d, f))
+               for d, _, files in os.walk(src) for f in files)
+    where = args.work
+    if where and not os.path.isdir(where):
+        sys.exit(f"search_cost: --work {where} is not a folder")
+    if where and shutil.disk_usage(where).free < 4 * size:
+        print(f"# {where} has too little room for {4 * size / 1e6:.1f} MB; using "
+              f"{tempfile.gettempdir()} (runs may be noisier)", file=sys.stderr)
+        where = None
+    work = tempfile.mkdtemp(prefix="hubgen-search-cost-", dir=where)
     try:
         sites = {"on": os.path.join(work, "on"), "off": os.path.join(work, "off")}
         copy_site(src, sites["on"], True)
