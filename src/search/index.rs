@@ -449,19 +449,17 @@ pub(super) fn meta_file(dir: &str, entries: &[Entry], k: usize) -> (OutputFile, 
     // Every excerpt of the chunk in one string (one allocation rather than one per block:
     // 76,000 at 10,000 pages), then sliced.
     let mut text = String::new();
-    let mut ends = Vec::new();
+    let mut spans = Vec::new();
     for e in pages {
         for (i, b) in e.blocks.iter().enumerate() {
+            let from = text.len();
             excerpt_into(&b.text, keep(i), &mut text);
-            ends.push(text.len());
+            spans.push(from..text.len());
         }
     }
-    let mut from = 0;
-    let mut cut = ends.into_iter().map(|end| {
-        let s = text.get(from..end).unwrap_or_default();
-        from = end;
-        s
-    });
+    let mut cut = spans
+        .into_iter()
+        .map(|span| text.get(span).unwrap_or_default());
     let meta: Vec<PageMeta> = pages
         .iter()
         .map(|e| PageMeta {
