@@ -170,7 +170,7 @@ def main():
                       f"{rss:.0f} MB, steal {stolen}", file=sys.stderr)
             # Each copy must build what it is named for, or the ratio means nothing.
             for label, want in (("on", True), ("off", False)):
-                if ("of which search index" in got[label][4]) != want:
+                if (", search index " in got[label][4]) != want:
                     sys.exit(f"search_cost: the search-{label} build did not build the index "
                              f"as it should: {got[label][4]!r}")
             ratios.append(got["on"][0] / got["off"][0] - 1)

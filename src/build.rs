@@ -298,102 +298,91 @@ fn build_counted(
             slot.get_or_insert(e);
         }
     };
-    // The index is built beside the PDFs and the rendering (its sequential steps then use the
-    // cores they leave idle); the PDFs come before the pages that link them with their size
-    // (so the templates' shared data, `prepared`, is made after them); the search pages come
-    // last, since each names its language's manifest, whose file name is the hash of its
-    // contents.
+    // One stage after another, each on every core: the PDFs first (the pages link them with
+    // their size, so the templates' shared data, `prepared`, is made after them), then the
+    // pages, then the index, then the search pages (each names its language's manifest, whose
+    // file name is the hash of its contents). The index was once built beside the rendering,
+    // to fill the cores its sequential steps leave idle; but its tens of megabytes of
+    // postings then shared the cores' caches and the allocator's heaps with the pages'
+    // churn, and a 10,000-page build spent about 0.6 s more CPU than rendering first
+    // (BENCHMARKS.md, "The index after the pages").
     let strings = Arc::new(strings);
     let assets = Arc::new(assets);
-    let pdf_stage: Mutex<Option<(Diagnostics, Duration, String)>> = Mutex::new(None);
-    let index_took: Mutex<Option<Duration>> = Mutex::new(None);
-    let keep_search = keep.is_some() && site.config.search;
-    let (indexed, rendered) = rayon::join(
-        || {
-            // Serve keeps each language's index to update it after an edit (the same files).
-            if keep_search {
-                let (states, counts): (Vec<_>, Vec<usize>) = site
-                    .config
-                    .languages
-                    .par_iter()
-                    .map(|l| {
-                        let (state, files) = search::incremental::LangState::build(&site, &l.code);
-                        let n = files.len();
-                        files.into_par_iter().for_each(sink);
-                        (state, n)
-                    })
-                    .unzip();
-                let manifests = states
-                    .iter()
-                    .map(|s| (s.lang().to_string(), s.manifest_url.clone()))
-                    .collect();
-                return (manifests, counts.iter().sum(), states, None);
-            }
-            // `check` writes nothing, so it builds no index: its search pages point at where
-            // each manifest would be (the lints do not follow that address; everything else
-            // they read is the same as in a build).
-            if !opts.write {
-                return (search::unbuilt_manifests(&site), 0, Vec::new(), None);
-            }
-            let started = Instant::now();
-            let mut index = search::build(&site);
-            let mut n = 0;
-            for lang in &mut index.langs {
-                let files = std::mem::take(&mut lang.files);
-                n += files.len();
-                files.into_par_iter().for_each(sink);
-            }
-            // A site without search builds no index, and its timings say nothing of one.
-            if site.config.search
-                && let Ok(mut slot) = index_took.lock()
-            {
-                *slot = Some(started.elapsed());
-            }
-            (index.manifests(), n, Vec::new(), Some(index))
-        },
-        || {
-            let started = Instant::now();
-            let pdfs = pdf::build(&site, &strings);
-            let summary = pdf_summary(&pdfs);
-            if let Ok(mut slot) = pdf_stage.lock() {
-                *slot = Some((pdfs.diagnostics, started.elapsed(), summary));
-            }
-            let n = pdfs.files.len();
-            pdfs.files.into_par_iter().for_each(sink);
-            let links = Arc::new(pdfs.links);
-            let prepared = render::prepare(&site, strings.clone(), assets.clone(), links)?;
-            render::site(&site, &prepared, &sink).map(|m| (m + n, prepared))
-        },
-    );
-    let (pdf_ds, pdf_took, pdf_summary) = pdf_stage.into_inner().ok().flatten().unwrap_or_default();
-    ds.extend(pdf_ds);
-    // What is left of the index is freed after rendering (see `LangIndex::entries`).
-    let (manifests, index_files, search_states, spent_index) = indexed;
-    let (files, prepared) = match rendered.and_then(|(n, prepared)| {
-        render::search_pages(&site, &prepared, &manifests, None, &sink).map(|m| (n + m, prepared))
-    }) {
-        Ok((n, prepared)) => (n + index_files, prepared),
+    let started = Instant::now();
+    let pdfs = pdf::build(&site, &strings);
+    let pdf_took = started.elapsed();
+    let pdf_summary = pdf_summary(&pdfs);
+    ds.extend(pdfs.diagnostics);
+    let pdf_files = pdfs.files.len();
+    pdfs.files.into_par_iter().for_each(sink);
+    let links = Arc::new(pdfs.links);
+    let rendered = render::prepare(&site, strings.clone(), assets.clone(), links)
+        .and_then(|prepared| render::site(&site, &prepared, &sink).map(|n| (n, prepared)));
+    let (pages, prepared) = match rendered {
+        Ok(done) => done,
         Err(e) => {
             ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
             return Err(Failure::Content(ds));
         }
     };
+    clock.lap("render+write");
+    if !pdf_summary.is_empty() {
+        clock.timings.push(("of which pdf", pdf_took));
+    }
+    let (manifests, index_files, search_states, spent_index) = if !site.config.search {
+        (HashMap::new(), 0, Vec::new(), None)
+    } else if keep.is_some() {
+        // Serve keeps each language's index to update it after an edit (the same files).
+        let (states, counts): (Vec<_>, Vec<usize>) = site
+            .config
+            .languages
+            .par_iter()
+            .map(|l| {
+                let (state, files) = search::incremental::LangState::build(&site, &l.code);
+                let n = files.len();
+                files.into_par_iter().for_each(sink);
+                (state, n)
+            })
+            .unzip();
+        let manifests = states
+            .iter()
+            .map(|s| (s.lang().to_string(), s.manifest_url.clone()))
+            .collect();
+        (manifests, counts.iter().sum(), states, None)
+    } else if !opts.write {
+        // `check` writes nothing, so it builds no index: its search pages point at where
+        // each manifest would be (the lints do not follow that address; everything else
+        // they read is the same as in a build).
+        (search::unbuilt_manifests(&site), 0, Vec::new(), None)
+    } else {
+        let mut index = search::build(&site);
+        let mut n = 0;
+        for lang in &mut index.langs {
+            let files = std::mem::take(&mut lang.files);
+            n += files.len();
+            files.into_par_iter().for_each(sink);
+        }
+        (index.manifests(), n, Vec::new(), Some(index))
+    };
+    let files = match render::search_pages(&site, &prepared, &manifests, None, &sink) {
+        Ok(n) => pdf_files + pages + n + index_files,
+        Err(e) => {
+            ds.extend(e.default_code(crate::lint::codes::TEMPLATE));
+            return Err(Failure::Content(ds));
+        }
+    };
+    // The search pages are part of the stage. A site without search (or `check`) builds no
+    // index, and its timings say nothing of one.
+    if site.config.search && (keep.is_some() || opts.write) {
+        clock.lap("search index");
+    }
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    // Freed beside the rest of the build (the search pages, the swap) rather than before it:
-    // tens of thousands of strings take tens of milliseconds to free at 10,000 pages. If the
-    // thread cannot start, the closure and with it the index are dropped here.
+    // Freed beside the rest of the build (the lints, the swap) rather than before it: tens of thousands of strings take tens of milliseconds to free at 10,000
+    // pages. If the thread cannot start, the closure and with it the index are dropped here.
     if spent_index.is_some() {
         let _ = std::thread::Builder::new().spawn(move || drop(spent_index));
-    }
-    clock.lap("render+search+write");
-    // Inside the stage above, beside each other; each reported on its own.
-    if let Some(took) = index_took.into_inner().ok().flatten() {
-        clock.timings.push(("of which search index", took));
-    }
-    if !pdf_summary.is_empty() {
-        clock.timings.push(("of which pdf", pdf_took));
     }
     if let Some(c) = collector {
         ds.extend(c.finish(&site));

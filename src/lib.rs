@@ -1,8 +1,8 @@
 //! hubgen: a static site generator for London's mental-health campaign resource hub.
 //!
 //! The pipeline runs one way, one module per stage:
-//! `config` → `load` → `parse` → `model` → `pdf` → `render` → `write`, driven by `build`
-//! (`search` builds the index beside `pdf` and `render`).
+//! `config` → `load` → `parse` → `model` → `pdf` → `render` → `search` → `write`, driven by
+//! `build` (`write` takes each file as it is made).
 //! `serve` rebuilds on every save and serves the output with live reload.
 //! `diagnostics` carries editors' errors between them; `i18n` holds the UI strings.
 //! `lint` adds `hubgen check`'s editorial lints; `accounting` sums up what became of each file.
