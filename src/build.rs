@@ -304,8 +304,8 @@ fn build_counted(
     // file name is the hash of its contents). The index was once built beside the rendering,
     // to fill the cores its sequential steps leave idle; but its tens of megabytes of
     // postings then shared the cores' caches and the allocator's heaps with the pages'
-    // churn, and a 10,000-page build spent about 0.6 s more CPU than rendering first
-    // (BENCHMARKS.md, "The index after the pages").
+    // churn, and a 10,000-page build spent about half a second more CPU than it does
+    // rendering first (BENCHMARKS.md, "The index after the pages").
     let strings = Arc::new(strings);
     let assets = Arc::new(assets);
     let started = Instant::now();
@@ -379,8 +379,9 @@ fn build_counted(
     if let Some(e) = write_error.into_inner().ok().flatten() {
         return Err(Failure::Env(e));
     }
-    // Freed beside the rest of the build (the lints, the swap) rather than before it: tens of thousands of strings take tens of milliseconds to free at 10,000
-    // pages. If the thread cannot start, the closure and with it the index are dropped here.
+    // Freed beside the rest of the build (the lints, the swap) rather than before it: tens of
+    // thousands of strings take tens of milliseconds to free at 10,000 pages. If the thread
+    // cannot start, the closure and with it the index are dropped here.
     if spent_index.is_some() {
         let _ = std::thread::Builder::new().spawn(move || drop(spent_index));
     }
