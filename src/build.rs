@@ -329,8 +329,12 @@ fn build_counted(
     if !pdf_summary.is_empty() {
         clock.timings.push(("of which pdf", pdf_took));
     }
-    let (manifests, index_files, search_states, spent_index) = if !site.config.search {
-        (HashMap::new(), 0, Vec::new(), None)
+    // `check` writes nothing, so it builds no index: its search pages point at where each
+    // manifest would be (the lints do not follow that address; everything else they read is
+    // the same as in a build). A site without search has no manifests at all.
+    let indexed = site.config.search && (keep.is_some() || opts.write);
+    let (manifests, index_files, search_states, spent_index) = if !indexed {
+        (search::unbuilt_manifests(&site), 0, Vec::new(), None)
     } else if keep.is_some() {
         // Serve keeps each language's index to update it after an edit (the same files).
         let (states, counts): (Vec<_>, Vec<usize>) = site
@@ -349,11 +353,6 @@ fn build_counted(
             .map(|s| (s.lang().to_string(), s.manifest_url.clone()))
             .collect();
         (manifests, counts.iter().sum(), states, None)
-    } else if !opts.write {
-        // `check` writes nothing, so it builds no index: its search pages point at where
-        // each manifest would be (the lints do not follow that address; everything else
-        // they read is the same as in a build).
-        (search::unbuilt_manifests(&site), 0, Vec::new(), None)
     } else {
         let mut index = search::build(&site);
         let mut n = 0;
@@ -371,9 +370,8 @@ fn build_counted(
             return Err(Failure::Content(ds));
         }
     };
-    // The search pages are part of the stage. A site without search (or `check`) builds no
-    // index, and its timings say nothing of one.
-    if site.config.search && (keep.is_some() || opts.write) {
+    // The search pages are part of the stage; a build without an index says nothing of one.
+    if indexed {
         clock.lap("search index");
     }
     if let Some(e) = write_error.into_inner().ok().flatten() {

@@ -1,10 +1,11 @@
 //! What the index holds for each result: the documents of one language cut into blocks (the
 //! intro, then one block per heading, linking to its anchor) and one entry per service.
 //!
-//! Text comes from the Markdown source, not the rendered HTML, so the index does not depend on
-//! the templates or the renderer's output: the parse pass reads it (`parse::markdown::body_text`) while
-//! it reads the rest of the page's structure. Shortcode calls and raw HTML are left out (a
-//! shortcode's output, such as a services list, is indexed from the data it comes from).
+//! Text comes from the Markdown source, not the rendered HTML, so the index does not depend
+//! on the templates or the renderer's output: the parse pass reads it
+//! (`parse::markdown::body_text`) while it reads the rest of the page's structure. Shortcode
+//! calls and raw HTML are left out (a shortcode's output, such as a services list, is indexed
+//! from the data it comes from).
 
 use rayon::prelude::*;
 
