@@ -82,15 +82,19 @@ impl Structure {
 }
 
 /// Collects the plain text of a body cut at headings, event by event (see `body_text`).
+/// Written into one buffer, sized for the body, and cut into blocks at the end (`finish`).
 struct TextBlocks {
-    blocks: Vec<String>,
+    text: String,
+    /// Where each block but the last ends in `text`.
+    ends: Vec<usize>,
     in_heading: bool,
 }
 
 impl TextBlocks {
-    fn new() -> Self {
+    fn new(body_len: usize) -> Self {
         TextBlocks {
-            blocks: vec![String::new()],
+            text: String::with_capacity(body_len),
+            ends: Vec::new(),
             in_heading: false,
         }
     }
@@ -98,15 +102,11 @@ impl TextBlocks {
     fn event(&mut self, event: &Event<'_>) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
-                self.blocks.push(String::new());
+                self.ends.push(self.text.len());
                 self.in_heading = true;
             }
             Event::End(TagEnd::Heading(_)) => self.in_heading = false,
-            Event::Text(t) | Event::Code(t) if !self.in_heading => {
-                if let Some(b) = self.blocks.last_mut() {
-                    b.push_str(t);
-                }
-            }
+            Event::Text(t) | Event::Code(t) if !self.in_heading => self.text.push_str(t),
             // Block ends and line breaks separate words; inline ends (emphasis, links) must
             // not, or a word half in bold would be cut in two.
             Event::SoftBreak
@@ -119,15 +119,24 @@ impl TextBlocks {
                 | TagEnd::CodeBlock
                 | TagEnd::FootnoteDefinition,
             ) => {
-                if let Some(b) = self.blocks.last_mut()
-                    && !b.is_empty()
-                    && !b.ends_with(' ')
-                {
-                    b.push(' ');
+                let start = self.ends.last().copied().unwrap_or(0);
+                if self.text.len() > start && !self.text.ends_with(' ') {
+                    self.text.push(' ');
                 }
             }
             _ => {}
         }
+    }
+
+    /// The blocks, each in a string of its own size.
+    fn finish(self) -> Vec<String> {
+        let mut from = 0;
+        let mut out = Vec::with_capacity(self.ends.len() + 1);
+        for &end in self.ends.iter().chain(std::iter::once(&self.text.len())) {
+            out.push(self.text.get(from..end).unwrap_or_default().to_string());
+            from = end;
+        }
+        out
     }
 }
 
@@ -145,11 +154,11 @@ pub fn body_text(body: &str, shortcodes: &[ShortcodeCall]) -> Vec<String> {
             blanked.replace_range(c.body_range.clone(), &blank);
         }
     }
-    let mut text = TextBlocks::new();
+    let mut text = TextBlocks::new(blanked.len());
     for event in Parser::new_ext(&blanked, options()) {
         text.event(&event);
     }
-    text.blocks
+    text.finish()
 }
 
 /// Schemes a link may use; anything else (javascript:, data:, vbscript:) is refused.
@@ -185,7 +194,7 @@ pub fn scan(
     let mut image: Option<(std::ops::Range<usize>, String)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let at = |r: std::ops::Range<usize>| r.start + body_offset..r.end + body_offset;
-    let mut blocks = text.then(TextBlocks::new);
+    let mut blocks = text.then(|| TextBlocks::new(body.len()));
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some(b) = blocks.as_mut() {
             b.event(&event);
@@ -274,7 +283,7 @@ pub fn scan(
         // Shortcode calls are found only after the pass; where there are any, the text is
         // read again with them blanked out (rare: most pages have none).
         let blocks = if s.shortcodes.is_empty() {
-            b.blocks
+            b.finish()
         } else {
             body_text(body, &s.shortcodes)
         };
@@ -472,6 +481,18 @@ mod tests {
         );
         assert!(s.take_text().is_none(), "taken once");
         assert!(scan_str(body).0.take_text().is_none(), "not asked for");
+    }
+
+    #[test]
+    fn empty_blocks_stay_empty_and_get_no_space() {
+        // Nothing before the first heading, an empty code block at the start of a block (its
+        // end must not put a space there), and a heading with nothing under it.
+        let body = "## First\n\n```\n```\n\nBody\n\n## Empty\n\n## Last\n\nEnd.\n";
+        let (s, _) = scan(Path::new("p.md"), body, body, 0, true);
+        assert_eq!(
+            s.take_text().expect("read in the scan"),
+            ["", "Body ", "", "End. "]
+        );
     }
 
     #[test]
