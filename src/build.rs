@@ -354,13 +354,8 @@ fn build_counted(
             .collect();
         (manifests, counts.iter().sum(), states, None)
     } else {
-        let mut index = search::build(&site);
-        let mut n = 0;
-        for lang in &mut index.langs {
-            let files = std::mem::take(&mut lang.files);
-            n += files.len();
-            files.into_par_iter().for_each(sink);
-        }
+        let index = search::build(&site, &sink);
+        let n = index.langs.iter().map(|l| l.files).sum();
         (index.manifests(), n, Vec::new(), Some(index))
     };
     let files = match render::search_pages(&site, &prepared, &manifests, None, &sink) {

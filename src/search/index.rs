@@ -64,8 +64,8 @@ pub struct LangIndex {
     pub lang: String,
     /// URL path of the manifest.
     pub manifest_url: String,
-    /// Files to write.
-    pub files: Vec<OutputFile>,
+    /// Files written (handed to the sink).
+    pub files: usize,
     /// Result pages (documents and services).
     pub pages: usize,
     /// Distinct terms.
@@ -98,9 +98,10 @@ pub(super) struct PageMeta<'a> {
     b: Vec<(&'a str, &'a str, &'a str)>,
 }
 
-/// Builds the index of `lang`. Entries are tokenised in parallel parts, so a site in one
-/// language uses every core too; the result does not depend on how the work was split.
-pub fn build(site: &Site, lang: &str) -> LangIndex {
+/// Builds the index of `lang`, handing each file to `sink` as soon as it is made. Entries are
+/// tokenised in parallel parts, so a site in one language uses every core too; the result
+/// does not depend on how the work was split.
+pub fn build(site: &Site, lang: &str, sink: &(dyn Fn(OutputFile) + Sync)) -> LangIndex {
     let entries = entries(site, lang);
     let shared = Mutex::new(Shared::default());
     let parts = count_parts(&entries, lang, &shared);
@@ -152,35 +153,38 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         .collect();
     // The postings are not needed once encoded; at 10,000 pages they are tens of megabytes.
     drop(sorted);
-    // term → its groups, terms in code-point order
-    let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (t, g) in vocab {
-        by_term
-            .entry(strings.names[t as usize].as_str())
-            .or_default()
-            .push(g);
-    }
-    let terms = by_term.len();
+    // The shards are cut one after another (each starts where the last one ended), which
+    // leaves the other cores idle; the metadata chunks, which depend only on the entries, are
+    // made and written on them meanwhile.
     let dir = format!("search/{lang}");
-    let mut files = Vec::new();
-    let (firsts, shards): (Vec<String>, Vec<String>) = write_shards(&by_term, &scored, &dir)
-        .into_iter()
-        .map(|(sep, file, hash)| {
-            files.push(file);
-            (sep, hash)
-        })
-        .unzip();
-    let meta: Vec<(OutputFile, String)> = (0..entries.len().div_ceil(PER_CHUNK))
-        .into_par_iter()
-        .map(|k| meta_file(&dir, &entries, k))
-        .collect();
-    let meta: Vec<String> = meta
-        .into_iter()
-        .map(|(file, hash)| {
-            files.push(file);
-            hash
-        })
-        .collect();
+    let ((terms, firsts, shards), meta) = rayon::join(
+        || {
+            // term → its groups, terms in code-point order
+            let mut by_term: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+            for &(t, g) in &vocab {
+                by_term
+                    .entry(strings.names[t as usize].as_str())
+                    .or_default()
+                    .push(g);
+            }
+            let (firsts, shards): (Vec<String>, Vec<String>) =
+                write_shards(&by_term, &scored, &dir, sink)
+                    .into_iter()
+                    .unzip();
+            (by_term.len(), firsts, shards)
+        },
+        || {
+            (0..entries.len().div_ceil(PER_CHUNK))
+                .into_par_iter()
+                .map(|k| {
+                    let (file, hash) = meta_file(&dir, &entries, k);
+                    sink(file);
+                    hash
+                })
+                .collect::<Vec<String>>()
+        },
+    );
+    let files = shards.len() + meta.len() + 1;
     let manifest = Manifest {
         v: 2,
         lang,
@@ -189,7 +193,8 @@ pub fn build(site: &Site, lang: &str) -> LangIndex {
         shards: shards.concat(),
         meta: meta.concat(),
     };
-    let hash = put(&mut files, &dir, "manifest", json(&manifest));
+    let (file, hash) = named(&dir, "manifest", json(&manifest));
+    sink(file);
     LangIndex {
         lang: lang.to_string(),
         manifest_url: format!("/{dir}/manifest.{hash}.json"),
@@ -334,14 +339,16 @@ fn excerpt_into(text: &str, keep: usize, out: &mut String) {
     }
 }
 
-/// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`; returns each shard's
-/// separator (`firsts` of the manifest), file and hash. The cut is sequential (each shard
-/// starts where the last one ended); naming each file by its hash is not.
+/// Cuts the sorted vocabulary into shards of about `SHARD_BYTES`, hands each shard's file to
+/// `sink` and returns its separator (`firsts` of the manifest) and hash. The cut is
+/// sequential (each shard starts where the last one ended); naming each file by its hash is
+/// not.
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
     scored: &[Vec<u8>],
     dir: &str,
-) -> Vec<(String, OutputFile, String)> {
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Vec<(String, String)> {
     let mut terms = vocab.iter().map(|(t, g)| (*t, g.as_slice()));
     let mut cut = Vec::new();
     let mut prev_last: Option<&str> = None;
@@ -352,7 +359,8 @@ fn write_shards<'a>(
     cut.into_par_iter()
         .map(|(sep, bytes)| {
             let (file, hash) = named(dir, "s", bytes);
-            (sep, file, hash)
+            sink(file);
+            (sep, hash)
         })
         .collect()
 }

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::model::Site;
+use crate::render::OutputFile;
 pub use index::LangIndex;
 
 /// Every language's index, in configured language order.
@@ -51,9 +52,10 @@ pub fn unbuilt_manifests(site: &Site) -> HashMap<String, String> {
         .collect()
 }
 
-/// Builds the index of every language, in parallel; same model, same bytes. Nothing when
-/// the site turned search off (`search = false` in config.toml).
-pub fn build(site: &Site) -> SearchIndex {
+/// Builds the index of every language, in parallel, handing each file to `sink` as it is
+/// made; same model, same bytes. Nothing when the site turned search off (`search = false`
+/// in config.toml).
+pub fn build(site: &Site, sink: &(dyn Fn(OutputFile) + Sync)) -> SearchIndex {
     if !site.config.search {
         return SearchIndex::default();
     }
@@ -61,7 +63,7 @@ pub fn build(site: &Site) -> SearchIndex {
         .config
         .languages
         .par_iter()
-        .map(|l| index::build(site, &l.code))
+        .map(|l| index::build(site, &l.code, sink))
         .collect();
     SearchIndex { langs }
 }
