@@ -452,36 +452,30 @@ mod tests {
             }],
         };
         let shared = std::sync::Mutex::new(Shared::default());
-        let mut chunk = Chunk::default();
-        let mut list = Vec::new();
+        // Each text as one entry counted by a new chunk: its body length, and the term
+        // frequency of each group in order of first sight.
+        let counted = |text: &str| {
+            let mut list = Vec::new();
+            let len = count(
+                &entry(text),
+                "en",
+                None,
+                &mut Chunk::default(),
+                &shared,
+                None,
+                &mut list,
+            );
+            let tfs: Vec<u16> = list.iter().map(|(_, (_, tf))| tf[BODY]).collect();
+            (len[BODY], tfs)
+        };
         // Seen small first, then capitalised (the cached row must serve both), and a longer
         // word whose capitals fold the same way.
-        let len = count(
-            &entry("the The THE tHe Loneliness loneliness"),
-            "en",
-            None,
-            &mut chunk,
-            &shared,
-            None,
-            &mut list,
+        assert_eq!(
+            counted("the The THE tHe Loneliness loneliness"),
+            (6, vec![4, 2])
         );
-        assert_eq!(len[BODY], 6);
-        let tfs: Vec<u16> = list.iter().map(|(_, (_, tf))| tf[BODY]).collect();
-        assert_eq!(tfs, [4, 2]);
-        // And in a new chunk the other way round, with a word that is not ASCII.
-        let mut chunk = Chunk::default();
-        list.clear();
-        count(
-            &entry("THE the Élan élan ÉLAN"),
-            "en",
-            None,
-            &mut chunk,
-            &shared,
-            None,
-            &mut list,
-        );
-        let tfs: Vec<u16> = list.iter().map(|(_, (_, tf))| tf[BODY]).collect();
-        assert_eq!(tfs, [2, 3]);
+        // The other way round, and a word that is not ASCII.
+        assert_eq!(counted("THE the Élan élan ÉLAN"), (5, vec![2, 3]));
     }
 
     #[test]
