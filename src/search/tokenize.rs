@@ -259,6 +259,20 @@ pub fn run_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// The high bit of each of a u64's eight bytes: set in a byte that is not ASCII.
+pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `b` in each of a u64's eight bytes.
+pub(super) const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each byte of `w` in `lo..=hi`, eight bytes at once. Every byte of `w` must
+/// be ASCII (below 0x80), so that no sum carries into the next byte.
+pub(super) fn within(w: u64, lo: u8, hi: u8) -> u64 {
+    w.wrapping_add(splat(0x80 - lo)) & !w.wrapping_add(splat(0x7F - hi)) & HIGH
+}
+
 /// The words of 64 ASCII bytes: bit `k` of `words` is set when byte `k` is a letter or digit;
 /// `rest`, when the last byte is one, is the bit where that unfinished word starts.
 struct Block {
@@ -271,14 +285,6 @@ struct Block {
 /// byte). `Err` gives the first position past the bytes that cannot start a block: a
 /// non-ASCII byte, or the end of the text.
 fn ascii_block(bytes: &[u8], i: usize) -> Result<Block, usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    // High bit of each byte of `w` in lo..=hi.
-    fn within(w: u64, lo: u8, hi: u8) -> u64 {
-        w.wrapping_add(splat(0x80 - lo)) & !w.wrapping_add(splat(0x7F - hi)) & HIGH
-    }
     let Some(block) = bytes.get(i..i + 64) else {
         return Err(bytes.len());
     };
