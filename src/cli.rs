@@ -228,6 +228,7 @@ where
         write,
         background_cleanup: false,
         previous: None,
+        exiting: true,
     };
     let style = Style::for_stream(std::io::stderr().is_terminal());
     let outcome = crate::build::run(&opts, !write);

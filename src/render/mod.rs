@@ -149,17 +149,30 @@ pub fn site(site: &Site, prepared: &Prepared, sink: &Sink<'_>) -> Result<usize, 
         count.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
         files.into_iter().for_each(sink);
     };
-    let render_errors: Vec<Diagnostic> = site
-        .docs
-        .par_iter()
-        .map(|d| r.doc(d))
+    // The costliest pages first and the many small ones last, cut into short runs, so no core
+    // is left idle at the end: one thread starts on `/translations/` (which reads every
+    // English page) while the other takes the rest. Written as `rayon::iter::once(x)`, the
+    // one-off pages were rendered on the calling thread before any other work began, and
+    // each core's last quarter of the pages ran as one unstealable job; together these left
+    // a core idle for about a third of a second of a 10,000-page build (BENCHMARKS.md).
+    let one_off = [OneOff::Translations, OneOff::NotFound];
+    let render_errors: Vec<Diagnostic> = one_off
+        .into_par_iter()
+        .map(|page| {
+            match page {
+                OneOff::Translations => r.translations_page(),
+                OneOff::NotFound => r.not_found(),
+            }
+            .map(|f| vec![f])
+            .map_err(|e| vec![e])
+        })
         .chain(site.taxonomies.par_iter().map(|t| r.taxonomy(t)))
-        .chain(rayon::iter::once(
-            r.not_found().map(|f| vec![f]).map_err(|e| vec![e]),
-        ))
-        .chain(rayon::iter::once(
-            r.translations_page().map(|f| vec![f]).map_err(|e| vec![e]),
-        ))
+        .chain(
+            site.docs
+                .par_iter()
+                .with_max_len(DOCS_PER_JOB)
+                .map(|d| r.doc(d)),
+        )
         .filter_map(|res| match res {
             Ok(files) => {
                 emit(files);
@@ -199,6 +212,18 @@ pub fn site(site: &Site, prepared: &Prepared, sink: &Sink<'_>) -> Result<usize, 
     files.into_par_iter().for_each(|f| emit(vec![f]));
     Ok(count.into_inner())
 }
+
+/// The pages rendered once per site, beside the documents and taxonomies.
+#[derive(Clone, Copy)]
+enum OneOff {
+    Translations,
+    NotFound,
+}
+
+/// Documents a rendering job takes at most: small enough that the last jobs of a build end
+/// together (a page takes about a third of a millisecond), large enough that handing them out
+/// costs nothing measurable.
+const DOCS_PER_JOB: usize = 16;
 
 /// Per-language values every template gets.
 fn base_contexts(site: &Site, ds: &mut Diagnostics) -> HashMap<String, Context> {

@@ -126,6 +126,7 @@ fn serve(opts: ServeOptions) -> anyhow::Result<ExitCode> {
         background_cleanup: true,
         // Empty: the first build writes a fresh folder and records what it wrote.
         previous: Some(Arc::default()),
+        exiting: false,
     };
     let state = Arc::new(State::new());
     {

@@ -484,6 +484,7 @@ fn check_builds_no_index() {
         write: true,
         background_cleanup: false,
         previous: None,
+        exiting: false,
     };
     let built = build(&opts).expect("builds");
     let index = tree(&site.out().join("search"))
