@@ -60,11 +60,61 @@ pub fn is_cjk(c: char) -> bool {
     CJK.iter().any(|&(a, b)| u >= a && u <= b)
 }
 
+/// Whether `c` is a letter, digit or mark (the word characters of the rules above).
 fn is_word_char(c: char) -> bool {
+    class(c) & WORD_BIT != 0
+}
+
+/// `is_word_char(c) && !is_cjk(c)`: a character that continues a word run.
+fn is_run_char(c: char) -> bool {
+    class(c) == WORD_BIT
+}
+
+/// `class` bits: a word character (`is_word_char`), and CJK (`is_cjk`). The two are
+/// independent: a few characters in the CJK ranges are punctuation.
+const WORD_BIT: u8 = 1;
+const CJK_BIT: u8 = 2;
+
+/// The `WORD_BIT` and `CJK_BIT` of `c`.
+fn class(c: char) -> u8 {
     if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
+        return if c.is_ascii_alphanumeric() {
+            WORD_BIT
+        } else {
+            0
+        };
     }
-    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+    bmp_class(c).unwrap_or_else(|| class_slow(c))
+}
+
+/// `class` from the Unicode property tables themselves.
+fn class_slow(c: char) -> u8 {
+    let word = c.is_alphabetic() || c.is_numeric() || is_combining_mark(c);
+    u8::from(word) * WORD_BIT | u8::from(is_cjk(c)) * CJK_BIT
+}
+
+/// The class of a character of the Basic Multilingual Plane, from a table of two bits per
+/// code point (16 KB) made once per process from `class_slow`; `None` past the BMP. The
+/// standard library answers `is_alphabetic` by searching a table of ranges, which was an
+/// eighth of all the CPU time of a 27-language build, where most text is not ASCII
+/// (BENCHMARKS.md, "Word characters looked up in a table").
+fn bmp_class(c: char) -> Option<u8> {
+    static TABLE: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    let u = c as u32;
+    if u > 0xFFFF {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut t = vec![0u8; 0x10000 / 4];
+        for u in 0..0x10000u32 {
+            // Surrogates are not chars: they never occur in a `str`.
+            let class = char::from_u32(u).map_or(0, class_slow);
+            t[(u / 4) as usize] |= class << (2 * (u % 4));
+        }
+        t.into_boxed_slice()
+    });
+    let byte = table.get((u / 4) as usize).copied().unwrap_or(0);
+    Some((byte >> (2 * (u % 4))) & 3)
 }
 
 /// Latin letters with diacritics live here; only they lose their marks.
@@ -326,7 +376,8 @@ fn scalar_step(text: &str, mut i: usize, out: &mut Vec<(usize, usize)>) -> usize
         return end;
     }
     let c = char_at(text, i);
-    if is_cjk(c) {
+    let class = class(c);
+    if class & CJK_BIT != 0 {
         let mut starts = Vec::new();
         while i < bytes.len() {
             let d = char_at(text, i);
@@ -343,7 +394,7 @@ fn scalar_step(text: &str, mut i: usize, out: &mut Vec<(usize, usize)>) -> usize
             out.extend(starts.windows(3).map(|w| (w[0], w[2])));
         }
         i
-    } else if is_word_char(c) {
+    } else if class & WORD_BIT != 0 {
         let end = word_end(text, i);
         out.push((i, end));
         end
@@ -382,10 +433,9 @@ fn word_end(text: &str, mut i: usize) -> usize {
         let d = char_at(text, i);
         let keep = if d == ZWNJ || d == ZWJ {
             // A joiner stays only between two letters of the word.
-            let n = char_at(text, i + d.len_utf8());
-            is_word_char(n) && !is_cjk(n)
+            is_run_char(char_at(text, i + d.len_utf8()))
         } else {
-            is_word_char(d) && !is_cjk(d)
+            is_run_char(d)
         };
         if !keep {
             return i;
@@ -441,6 +491,21 @@ pub fn group_key(token: &Token, stemmer: Option<&rust_stemmers::Stemmer>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_of_the_bmp_gives_what_the_unicode_tables_give() {
+        for u in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(super::bmp_class(c), Some(super::class_slow(c)), "U+{u:04X}");
+            }
+        }
+        // Letters, a digit, a mark, CJK punctuation (CJK but no word character), Han.
+        let classes = ['é', 'ж', '٣', '\u{301}', '・', '孤', '!'].map(super::class);
+        assert_eq!(classes, [1, 1, 1, 1, 2, 3, 0]);
+        // Past the BMP, answered from the Unicode tables.
+        assert_eq!(super::bmp_class('\u{20000}'), None);
+        assert_eq!(super::class('\u{20000}'), 3);
+    }
 
     #[derive(serde::Deserialize)]
     struct Vector {
