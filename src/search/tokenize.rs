@@ -90,7 +90,7 @@ fn class(c: char) -> u8 {
 /// `class` from the Unicode property tables themselves.
 fn class_slow(c: char) -> u8 {
     let word = c.is_alphabetic() || c.is_numeric() || is_combining_mark(c);
-    u8::from(word) * WORD_BIT | u8::from(is_cjk(c)) * CJK_BIT
+    (u8::from(word) * WORD_BIT) | (u8::from(is_cjk(c)) * CJK_BIT)
 }
 
 /// The class of a character of the Basic Multilingual Plane, from a table of two bits per
