@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod nfc;
 pub mod packs;
 pub mod parse;
 pub mod pdf;

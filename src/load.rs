@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -291,13 +291,11 @@ pub fn decode(display: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     } else {
         text
     };
-    Ok(
-        if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
-            text
-        } else {
-            text.nfc().collect()
-        },
-    )
+    Ok(if crate::nfc::is_nfc(&text) {
+        text
+    } else {
+        text.nfc().collect()
+    })
 }
 
 #[cfg(test)]

@@ -26,8 +26,8 @@
 
 use std::borrow::Cow;
 
+use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// One token of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,7 +248,7 @@ pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
 
 /// `text` in NFC, borrowed when it already is (content is normalised when read).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if crate::nfc::is_nfc(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
