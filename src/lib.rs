@@ -9,7 +9,8 @@
 //! `scaffold` is `hubgen new`; `dates` counts days and writes dates out in each language;
 //! `gitdates` reads pages' last commit dates for `updated`. `packs` knows which documents are
 //! information packs and where each borough's copy goes (rendered by `render::packs`); `pdf`
-//! typesets packs and leaflets with typst before `render` links them.
+//! typesets packs and leaflets with typst before `render` links them. `nfc` tells whether
+//! text is already in Unicode NFC, for `load` and the search index.
 
 #![warn(missing_docs)]
 // Diagnostics are returned only on the cold path (a broken file); boxing them would only add noise.
