@@ -94,6 +94,10 @@ pub(super) struct Chunk {
     /// Indexed by id instead of sorting the entry's tokens (which was a tenth of the index's
     /// cost).
     slots: Vec<u32>,
+    /// The rows of the entry being counted, in order of first occurrence, then zeroed spare
+    /// rows (at least one): `tally` writes a new group into the first spare instead of
+    /// pushing, so that new and repeated words take the same path.
+    rows: Vec<(u32, Counts)>,
     /// Where each word run of the field being counted starts and ends (reused).
     bounds: Vec<(usize, usize)>,
     /// Group id → the entries of this chunk it occurs in, counted as each entry is done (so
@@ -323,26 +327,37 @@ pub(super) fn count_parts(entries: &[Entry], lang: &str, shared: &Mutex<Shared>)
 }
 
 /// Adds one occurrence of group `g` in field `field` of block bit `bit` to the entry being
-/// counted, whose rows end `list` (`slots[g]` is 1 + the row of `g`, 0 before its first).
+/// counted, which has `n` rows so far (`slots[g]` is 1 + the row of `g`, 0 before its first).
+///
+/// Without a branch on whether `g` is new to the entry: about half the words of a page are,
+/// in no order a predictor can learn, and the mispredicted branch cost more than the rest of
+/// the tally. A new group takes the spare row `rows[n]` (zeroed), a repeated one its own row,
+/// and `n` grows by one or by nothing.
 #[inline(always)]
-fn tally(slots: &mut Vec<u32>, list: &mut Vec<(u32, Counts)>, g: u32, bit: u32, field: usize) {
+fn tally(
+    slots: &mut Vec<u32>,
+    rows: &mut Vec<(u32, Counts)>,
+    n: &mut usize,
+    g: u32,
+    bit: u32,
+    field: usize,
+) {
     let i = g as usize;
     if i >= slots.len() {
         slots.resize(i + 1024, 0);
     }
-    match slots[i] {
-        0 => {
-            let mut tf = [0; 3];
-            tf[field] = 1;
-            list.push((g, (bit, tf)));
-            slots[i] = list.len() as u32;
-        }
-        row => {
-            let c = &mut list[row as usize - 1].1;
-            c.0 |= bit;
-            c.1[field] = c.1[field].saturating_add(1);
-        }
+    if *n + 1 >= rows.len() {
+        rows.resize((rows.len() * 2).max(256), (0, (0, [0; 3])));
     }
+    let slot = slots[i] as usize;
+    let new = slot == 0;
+    let row = if new { *n } else { slot - 1 };
+    let (group, (mask, tf)) = &mut rows[row];
+    *group = g;
+    *mask |= bit;
+    tf[field] = tf[field].saturating_add(1);
+    slots[i] = row as u32 + 1;
+    *n += usize::from(new);
 }
 
 /// Tokenises one entry, appending its counts by group to `list` (in order of first
@@ -359,9 +374,10 @@ pub(super) fn count(
     mut pairs: Option<&mut Vec<(u32, u32)>>,
     list: &mut Vec<(u32, Counts)>,
 ) -> [u32; 3] {
-    let base = list.len();
     let mut len = [0u32; 3];
     let mut bounds = std::mem::take(&mut chunk.bounds);
+    let mut rows = std::mem::take(&mut chunk.rows);
+    let mut n = 0;
     for (b, block) in e.blocks.iter().enumerate() {
         let bit = block_bit(b);
         let first = b == 0;
@@ -395,9 +411,9 @@ pub(super) fn count(
                     }
                 }
                 len[field] += 1;
-                tally(&mut chunk.slots, list, hit.group, bit, field);
+                tally(&mut chunk.slots, &mut rows, &mut n, hit.group, bit, field);
                 if let Some(a) = alt {
-                    tally(&mut chunk.slots, list, a, bit, field);
+                    tally(&mut chunk.slots, &mut rows, &mut n, a, bit, field);
                 }
             }
         }
@@ -405,10 +421,14 @@ pub(super) fn count(
     chunk.bounds = bounds;
     // Every group of the entry has a slot, so `df` is grown to the same length.
     chunk.df.resize(chunk.slots.len(), 0);
-    for &(g, _) in &list[base..] {
-        chunk.slots[g as usize] = 0;
-        chunk.df[g as usize] += 1;
+    let counted = rows.get_mut(..n).unwrap_or_default();
+    list.extend_from_slice(counted);
+    for (g, counts) in counted {
+        chunk.slots[*g as usize] = 0;
+        chunk.df[*g as usize] += 1;
+        *counts = (0, [0; 3]);
     }
+    chunk.rows = rows;
     if let Some(pairs) = pairs {
         pairs.sort_unstable();
         pairs.dedup();
