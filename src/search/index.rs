@@ -147,8 +147,13 @@ pub fn build(site: &Site, lang: &str, sink: &(dyn Fn(OutputFile) + Sync)) -> Lan
             let runs = sorted
                 .iter()
                 .map(|(start, list)| &list[start[g] as usize..start[g + 1] as usize]);
-            let len = runs.clone().map(<[_]>::len).sum();
-            postings::encode(len, runs.flatten().copied())
+            let mut e = postings::Encoder::new(runs.clone().map(<[_]>::len).sum());
+            for run in runs {
+                for &(p, mask, s) in run {
+                    e.push(p, mask, s);
+                }
+            }
+            e.finish()
         })
         .collect();
     // The postings are not needed once encoded; at 10,000 pages they are tens of megabytes.
