@@ -32,6 +32,7 @@ use sha2::{Digest, Sha256};
 use super::count::{Part, Shared, count_parts};
 use super::extract::{Entry, entries};
 use super::postings;
+use super::tokenize::{HIGH, splat};
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
 
@@ -339,10 +340,22 @@ fn excerpt_into(text: &str, keep: usize, out: &mut String) {
             n += 1;
         }
         started = true;
-        // The word's characters, as many as there is room for, copied in one piece.
+        // The word's characters, as many as there is room for, copied in one piece. Its
+        // plain ASCII stretches are passed eight bytes at a time (`plain_end`); only the
+        // byte that ends one is looked at alone.
         let room = keep.saturating_sub(n);
         let (from, mut cut, mut chars) = (i, i, 0);
-        while i < len {
+        loop {
+            let end = plain_end(text.as_bytes(), i);
+            let take = (end - i).min(room - chars);
+            if take > 0 {
+                chars += take;
+                cut = i + take;
+            }
+            i = end;
+            if i >= len {
+                break;
+            }
             let (space, width) = space_at(text, i);
             if space {
                 break;
@@ -356,6 +369,26 @@ fn excerpt_into(text: &str, keep: usize, out: &mut String) {
         out.push_str(text.get(from..cut).unwrap_or_default());
         n += chars;
     }
+}
+
+/// Where the first byte at or after `i` that is white space, a control character or not
+/// ASCII is (the text's length when there is none): the stretch before it is characters of
+/// one byte each, none of them a space. Eight bytes at a time: a byte below 0x21 borrows in
+/// the subtraction and sets its high bit (a borrow only reaches the bytes after it, so the
+/// first flagged byte is exact), and a byte from 0x80 has its high bit set already.
+fn plain_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(eight) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        let special = ((w.wrapping_sub(splat(0x21)) & !w) | w) & HIGH;
+        if special != 0 {
+            return i + special.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|b| (0x21..0x80).contains(b)) {
+        i += 1;
+    }
+    i
 }
 
 /// Whether the character at byte `i` of `text` is white space (`char::is_whitespace`), and
@@ -558,6 +591,27 @@ mod tests {
         assert_eq!(excerpt("مرحبا بكم", 5), "مرحبا…");
         assert_eq!(excerpt(" \u{a0} ", 10), "");
         assert_eq!(excerpt("word", 0), "…");
+    }
+
+    #[test]
+    fn plain_stretches_end_at_the_first_space_control_or_non_ascii_byte() {
+        // Every byte value at every place of a 20-byte stretch, checked against the same
+        // test made a byte at a time.
+        for at in 0..20 {
+            for b in 0..=255u8 {
+                let mut bytes = vec![b'x'; 20];
+                bytes[at] = b;
+                let slow = bytes.iter().position(|&c| !(0x21..0x80).contains(&c));
+                for from in [0, at.saturating_sub(3), at] {
+                    let want = slow.filter(|&p| p >= from).unwrap_or(bytes.len());
+                    assert_eq!(
+                        super::plain_end(&bytes, from),
+                        want,
+                        "byte {b:#x} at {at}, from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
