@@ -22,14 +22,14 @@
 //! - `m.<hash>.json`: metadata of `per` consecutive pages, `[{u,t,c,b:[[anchor,heading,excerpt]…]}]`.
 //!   The client fetches only the chunks of the results it shows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::count::{Part, Shared, count_parts};
+use super::count::{FastMap, Part, Shared, count_parts};
 use super::extract::{Entry, entries};
 use super::postings;
 use super::tokenize::{HIGH, splat};
@@ -443,8 +443,9 @@ pub(super) fn fill_shard<'a>(
     scored: &[Vec<u8>],
 ) -> Option<(Vec<u8>, &'a str, &'a str)> {
     let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
-    // group set → row of this shard holding its postings
-    let mut seen: HashMap<&[u32], usize> = HashMap::new();
+    // group set → row of this shard holding its postings (FxHash: the cut is sequential,
+    // and SipHash of every row's groups was a good part of it)
+    let mut seen: FastMap<&[u32], usize> = FastMap::default();
     let mut first: Option<&str> = None;
     let mut last: Option<&str> = None;
     for (rows, (term, groups)) in terms.by_ref().enumerate() {
@@ -454,7 +455,10 @@ pub(super) fn fill_shard<'a>(
         let _ = serde_json::to_writer(&mut current, term);
         current.push(b',');
         match seen.get(groups) {
-            Some(&row) => current.extend_from_slice(row.to_string().as_bytes()),
+            Some(&row) => {
+                // Serialising a number into a vector cannot fail.
+                let _ = serde_json::to_writer(&mut current, &row);
+            }
             None => {
                 seen.insert(groups, rows);
                 current.push(b'"');
