@@ -334,9 +334,24 @@ struct Block {
 /// bytes of a u64 at once: the bytes are all below 0x80, so no sum carries into the next
 /// byte). `Err` gives the first position past the bytes that cannot start a block: a
 /// non-ASCII byte, or the end of the text.
+///
+/// Fewer than 64 bytes left (the end of every field, and all of most titles and headings)
+/// are read padded with zeros, which are not word bytes: the words among them are cut here
+/// too, instead of word by word in `scalar_step`, and none is left unfinished.
 fn ascii_block(bytes: &[u8], i: usize) -> Result<Block, usize> {
-    let Some(block) = bytes.get(i..i + 64) else {
-        return Err(bytes.len());
+    let padded: [u8; 64];
+    let block = match bytes.get(i..i + 64) {
+        Some(block) => block,
+        None => {
+            let tail = bytes.get(i..).unwrap_or_default();
+            if tail.is_empty() {
+                return Err(bytes.len());
+            }
+            let mut p = [0u8; 64];
+            p[..tail.len()].copy_from_slice(tail);
+            padded = p;
+            &padded
+        }
     };
     let mut words = 0u64;
     for (k, eight) in block.chunks_exact(8).enumerate() {
