@@ -287,10 +287,9 @@ pub(super) fn score_normed(idf: f64, tf: [u16; 3], norm: &[f64; 3]) -> u32 {
     // 0, so the sum is bit for bit what skipping it gave. Skipping saved divisions but cost a
     // mispredicted branch on most postings (which fields a word is in follows no pattern),
     // and with it the overlap of one posting's arithmetic with the next one's.
-    let sum = WEIGHTS[0] * f64::from(tf[0]) / norm[0]
+    let tf = WEIGHTS[0] * f64::from(tf[0]) / norm[0]
         + WEIGHTS[1] * f64::from(tf[1]) / norm[1]
         + WEIGHTS[2] * f64::from(tf[2]) / norm[2];
-    let tf = sum;
     let s = idf * tf * (K1 + 1.0) / (tf + K1);
     round(s * 10.0).max(1)
 }
@@ -313,7 +312,9 @@ fn keep(i: usize) -> usize {
 
 /// Appends to `out` the first `keep` characters of `text` with runs of white space made one
 /// space, and `…` when a word was left out (only the part kept is looked at: most of a page's
-/// text is never shown). Word by word, each word copied whole when it is ASCII (most text).
+/// text is never shown). Word by word, each word copied in one piece; white space as
+/// `char::is_whitespace` says (`space_at`), plain ASCII passed eight bytes at a time
+/// (`plain_end`).
 fn excerpt_into(text: &str, keep: usize, out: &mut String) {
     let len = text.len();
     let mut n = 0;

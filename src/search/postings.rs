@@ -15,16 +15,21 @@ const LAST: u8 = b'_';
 /// Appends `v` (ASCII only, so the bytes are always valid UTF-8 and need no JSON escaping).
 #[inline]
 pub fn push_num(out: &mut Vec<u8>, v: u32) {
-    // Most numbers are page deltas and scores under 32: one digit.
-    if v < 32 {
-        out.push(LAST + v as u8);
-        return;
-    }
-    let digits = (32 - v.leading_zeros()).div_ceil(5);
+    let mut digits = [0; 7];
+    let n = write_num(&mut digits, 0, v);
+    out.extend_from_slice(&digits[..n]);
+}
+
+/// Writes `v`'s digits into `buf` from `at` (up to seven bytes) and returns where they end:
+/// the one definition of the digits, for `push_num` and the `Encoder`.
+#[inline(always)]
+fn write_num(buf: &mut [u8], at: usize, v: u32) -> usize {
+    let digits = ((32 - v.leading_zeros()).div_ceil(5) as usize).max(1);
     for k in (1..digits).rev() {
-        out.push(MORE + ((v >> (5 * k)) & 31) as u8);
+        buf[at + digits - 1 - k] = MORE + ((v >> (5 * k)) & 31) as u8;
     }
-    out.push(LAST + (v & 31) as u8);
+    buf[at + digits - 1] = LAST + (v & 31) as u8;
+    at + digits
 }
 
 /// The numbers of a postings string (the inverse of `push_num`, run after run).
@@ -116,12 +121,7 @@ impl Encoder {
             self.buf[at + 1] = low;
             self.at = at + 1 + usize::from(two);
         } else {
-            let digits = (32 - v.leading_zeros()).div_ceil(5) as usize;
-            for k in (1..digits).rev() {
-                self.buf[at + digits - 1 - k] = MORE + ((v >> (5 * k)) & 31) as u8;
-            }
-            self.buf[at + digits - 1] = LAST + (v & 31) as u8;
-            self.at = at + digits;
+            self.at = write_num(&mut self.buf, at, v);
         }
     }
 }
