@@ -100,6 +100,8 @@ pub(super) struct Chunk {
     rows: Vec<(u32, Counts)>,
     /// Where each word run of the field being counted starts and ends (reused).
     bounds: Vec<(usize, usize)>,
+    /// What each of those runs counts as (reused).
+    hits: Vec<Hit>,
     /// Group id → the entries of this chunk it occurs in, counted as each entry is done (so
     /// that neither the document frequencies nor the sort by group read the postings again).
     df: Vec<u32>,
@@ -376,6 +378,7 @@ pub(super) fn count(
 ) -> [u32; 3] {
     let mut len = [0u32; 3];
     let mut bounds = std::mem::take(&mut chunk.bounds);
+    let mut hits = std::mem::take(&mut chunk.hits);
     let mut rows = std::mem::take(&mut chunk.rows);
     let mut n = 0;
     for (b, block) in e.blocks.iter().enumerate() {
@@ -392,8 +395,14 @@ pub(super) fn count(
         for (text, field, _) in fields.into_iter().filter(|f| f.2) {
             let text = nfc(text);
             run_bounds(&text, &mut bounds);
+            // Every run looked up first, then counted: the lookups, independent of each
+            // other, then overlap their trips to memory (the word tables are larger than a
+            // core's nearest caches), where interleaved with counting each waited alone.
+            hits.clear();
             for &run in &bounds {
-                let hit = chunk.hit(&text, run, lang, stemmer, shared);
+                hits.push(chunk.hit(&text, run, lang, stemmer, shared));
+            }
+            for &hit in &hits {
                 if hit.group == u32::MAX {
                     continue;
                 }
@@ -419,6 +428,7 @@ pub(super) fn count(
         }
     }
     chunk.bounds = bounds;
+    chunk.hits = hits;
     // Every group of the entry has a slot, so `df` is grown to the same length.
     chunk.df.resize(chunk.slots.len(), 0);
     let counted = rows.get_mut(..n).unwrap_or_default();
