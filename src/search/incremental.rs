@@ -473,7 +473,7 @@ impl LangState {
                     std::ops::Bound::Unbounded,
                 ))
                 .map(|(t, g)| (t.as_str(), g.as_slice()));
-            let Some((bytes, first, last)) = fill_shard(&mut terms, &self.scored) else {
+            let Some((bytes, first, last)) = fill_shard(&mut terms, self.scored.as_slice()) else {
                 break;
             };
             let (first, last) = (first.to_string(), last.to_string());

@@ -29,9 +29,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::count::{FastMap, Part, Shared, count_parts};
+use super::count::{FastMap, Shared, count_parts};
 use super::extract::{Entry, entries};
-use super::postings;
+use super::postings::{self, Postings};
+use super::scored;
 use super::tokenize::{HIGH, splat};
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
@@ -124,41 +125,7 @@ pub fn build(site: &Site, lang: &str, sink: &(dyn Fn(OutputFile) + Sync)) -> Lan
     }
     let idfs: Vec<f64> = df.iter().map(|&d| idf(n, d as usize)).collect();
     drop(df);
-    // Each part scores its postings and sorts them by group (a counting sort, so each group's
-    // pages stay in order), in parallel; the parts are in page order, so a group's postings
-    // are its run in each part, one part after another.
-    let mut first_page = 0;
-    let firsts: Vec<usize> = parts
-        .iter()
-        .map(|p| {
-            let f = first_page;
-            first_page += p.ends.len();
-            f
-        })
-        .collect();
-    let sorted: Vec<ByGroup> = parts
-        .into_par_iter()
-        .zip(firsts)
-        .map(|(part, first)| by_group(part, first, groups, &idfs, &page_norms))
-        .collect();
-    // Each group's postings written straight into their compact string form.
-    let scored: Vec<Vec<u8>> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let runs = sorted
-                .iter()
-                .map(|(start, list)| &list[start[g] as usize..start[g + 1] as usize]);
-            let mut e = postings::Encoder::new(runs.clone().map(<[_]>::len).sum());
-            for run in runs {
-                for &(p, mask, s) in run {
-                    e.push(p, mask, s);
-                }
-            }
-            e.finish()
-        })
-        .collect();
-    // The postings are not needed once encoded; at 10,000 pages they are tens of megabytes.
-    drop(sorted);
+    let scored = scored::scored(parts, groups, &idfs, &page_norms);
     // The shards are cut one after another (each starts where the last one ended), which
     // leaves the other cores idle; the metadata chunks, which depend only on the entries, are
     // made and written on them meanwhile.
@@ -209,42 +176,6 @@ pub fn build(site: &Site, lang: &str, sink: &(dyn Fn(OutputFile) + Sync)) -> Lan
         terms,
         entries,
     }
-}
-
-/// Where each group's run starts in a part's sorted postings (`start[g]..start[g + 1]`),
-/// and the postings `(page, block mask, score)` sorted by group.
-type ByGroup = (Vec<u32>, Vec<(u32, u32, u32)>);
-
-/// One part's postings scored and sorted by group. `first` is the part's first page.
-fn by_group(
-    part: Part,
-    first: usize,
-    groups: usize,
-    idfs: &[f64],
-    page_norms: &[[f64; 3]],
-) -> ByGroup {
-    // Each group's run follows the runs of the groups before it (`df` counted its length).
-    let mut start = Vec::with_capacity(groups + 1);
-    let mut at = 0;
-    start.push(at);
-    for g in 0..groups {
-        at += part.df.get(g).copied().unwrap_or(0);
-        start.push(at);
-    }
-    let mut next = start.clone();
-    let mut list = vec![(0u32, 0u32, 0u32); part.postings.len()];
-    let mut from = 0;
-    for (i, &end) in part.ends.iter().enumerate() {
-        let page = first + i;
-        let norm = &page_norms[page];
-        for &(g, (mask, tf)) in &part.postings[from..end] {
-            let at = &mut next[g as usize];
-            list[*at as usize] = (page as u32, mask, score_normed(idfs[g as usize], tf, norm));
-            *at += 1;
-        }
-        from = end;
-    }
-    (start, list)
 }
 
 /// Mean length of each field over all entries (at least 1), summed in entry order, then
@@ -413,7 +344,7 @@ fn space_at(text: &str, i: usize) -> (bool, usize) {
 /// not.
 fn write_shards<'a>(
     vocab: &'a BTreeMap<&'a str, Vec<u32>>,
-    scored: &[Vec<u8>],
+    scored: &(impl Postings + Sync + ?Sized),
     dir: &str,
     sink: &(dyn Fn(OutputFile) + Sync),
 ) -> Vec<(String, String)> {
@@ -441,7 +372,7 @@ fn write_shards<'a>(
 /// touches (`super::incremental`).
 pub(super) fn fill_shard<'a>(
     terms: &mut impl Iterator<Item = (&'a str, &'a [u32])>,
-    scored: &[Vec<u8>],
+    scored: &(impl Postings + ?Sized),
 ) -> Option<(Vec<u8>, &'a str, &'a str)> {
     let mut current: Vec<u8> = Vec::with_capacity(SHARD_BYTES * 2);
     // group set → row of this shard holding its postings (FxHash: the cut is sequential,
@@ -464,8 +395,7 @@ pub(super) fn fill_shard<'a>(
                 seen.insert(groups, rows);
                 current.push(b'"');
                 match groups {
-                    [g] => current
-                        .extend_from_slice(scored.get(*g as usize).map_or(&[][..], Vec::as_slice)),
+                    [g] => scored.append(*g, &mut current),
                     _ => current.extend_from_slice(&postings::union(groups, scored)),
                 }
                 current.push(b'"');

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod incremental;
 pub mod index;
 pub mod postings;
+mod scored;
 pub mod tokenize;
 
 use std::collections::HashMap;

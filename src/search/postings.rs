@@ -24,7 +24,7 @@ pub fn push_num(out: &mut Vec<u8>, v: u32) {
 /// the one definition of the digits, for `push_num` and the `Encoder`.
 #[inline(always)]
 fn write_num(buf: &mut [u8], at: usize, v: u32) -> usize {
-    let digits = ((32 - v.leading_zeros()).div_ceil(5) as usize).max(1);
+    let digits = digits(v);
     for k in (1..digits).rev() {
         buf[at + digits - 1 - k] = MORE + ((v >> (5 * k)) & 31) as u8;
     }
@@ -111,17 +111,46 @@ impl Encoder {
     /// `push_num` into the buffer.
     #[inline(always)]
     fn put(&mut self, v: u32) {
-        let at = self.at;
-        if v < 32 * 32 {
-            // One digit or two: the high one (or, for one digit, the low one again, which
-            // the next number overwrites) then the low one.
-            let two = v >= 32;
-            let low = LAST + (v & 31) as u8;
-            self.buf[at] = if two { MORE + (v >> 5) as u8 } else { low };
-            self.buf[at + 1] = low;
-            self.at = at + 1 + usize::from(two);
-        } else {
-            self.at = write_num(&mut self.buf, at, v);
+        self.at = put(&mut self.buf, self.at, v);
+    }
+}
+
+/// Writes `v`'s digits into `buf` from `at`, as `push_num` does, and returns where they end;
+/// a number of one digit also writes the byte after it (the next number's first byte, or
+/// one spare byte at the end of a run). A number of one or two digits (nearly all of them)
+/// is then two stores and no branch on its length.
+#[inline(always)]
+pub fn put(buf: &mut [u8], at: usize, v: u32) -> usize {
+    if v < 32 * 32 {
+        // One digit or two: the high one (or, for one digit, the low one again, which the
+        // next number overwrites) then the low one.
+        let two = v >= 32;
+        let low = LAST + (v & 31) as u8;
+        buf[at] = if two { MORE + (v >> 5) as u8 } else { low };
+        buf[at + 1] = low;
+        at + 1 + usize::from(two)
+    } else {
+        write_num(buf, at, v)
+    }
+}
+
+/// How many digits `put` writes for `v`.
+#[inline(always)]
+pub fn digits(v: u32) -> usize {
+    ((32 - v.leading_zeros()).div_ceil(5) as usize).max(1)
+}
+
+/// Where `fill_shard` finds each group's postings string: the build keeps them in pieces
+/// (`super::scored`), serve one string per group.
+pub trait Postings {
+    /// Appends group `g`'s postings string to `out` (nothing for a group without postings).
+    fn append(&self, g: u32, out: &mut Vec<u8>);
+}
+
+impl Postings for [Vec<u8>] {
+    fn append(&self, g: u32, out: &mut Vec<u8>) {
+        if let Some(s) = self.get(g as usize) {
+            out.extend_from_slice(s);
         }
     }
 }
@@ -129,10 +158,13 @@ impl Encoder {
 /// Postings of the union of `groups` (blocks or-ed, best score per page), for a word that is
 /// in more than one group (a Vietnamese or Persian word that is also another word's
 /// alternative form): rare, so decoding the groups' strings again is cheap.
-pub fn union(groups: &[u32], scored: &[Vec<u8>]) -> Vec<u8> {
+pub fn union(groups: &[u32], scored: &(impl Postings + ?Sized)) -> Vec<u8> {
     let mut all: Vec<(u32, u32, u32)> = Vec::new();
+    let mut string = Vec::new();
     for &g in groups {
-        let nums = decode(scored.get(g as usize).map_or(&[][..], Vec::as_slice));
+        string.clear();
+        scored.append(g, &mut string);
+        let nums = decode(&string);
         let mut page = 0;
         for t in nums.chunks_exact(3) {
             page += t[0];
@@ -228,7 +260,7 @@ mod tests {
     fn union_ors_masks_and_keeps_the_best_score() {
         let a = encode(2, [(1, 1, 5), (4, 2, 9)].into_iter());
         let b = encode(2, [(4, 4, 7), (6, 1, 3)].into_iter());
-        let u = union(&[0, 1], &[a, b]);
+        let u = union(&[0, 1], &[a, b][..]);
         assert_eq!(decode(&u), [1, 1, 5, 3, 6, 9, 2, 1, 3]);
     }
 }
