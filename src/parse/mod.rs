@@ -41,7 +41,7 @@ impl ParsedDoc {
 }
 
 /// Parses one source (pure apart from the source it owns); with `text`, also reads the plain
-/// text the search index needs (see `markdown::Structure::text`).
+/// text the search index needs, its description first (see `markdown::Structure::text`).
 pub fn one(source: Source, text: bool) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let file = source.display.clone();
     let split = front_matter::split(&file, &source.text)
@@ -51,6 +51,11 @@ pub fn one(source: Source, text: bool) -> Result<ParsedDoc, Vec<Diagnostic>> {
             .map(|d| d.code(crate::lint::codes::FRONT_MATTER))
             .collect::<Vec<_>>()
     });
+    let text = match (text, &front) {
+        (true, Ok(f)) => markdown::Text::Read(f.description.as_deref()),
+        (true, Err(_)) => markdown::Text::Read(None),
+        (false, _) => markdown::Text::Skip,
+    };
     let (structure, mut errors) =
         markdown::scan(&file, &source.text, split.body, split.body_offset, text);
     let body_offset = split.body_offset;

@@ -388,7 +388,7 @@ pub(super) fn count(
         let service = first && e.url.contains("#svc-");
         let fields = [
             (block.heading.as_str(), HEADING, true),
-            (block.text.as_str(), BODY, true),
+            (e.text_of(b), BODY, true),
             (e.title.as_str(), TITLE, first),
             (e.context.as_str(), BODY, service),
         ];
@@ -466,14 +466,16 @@ mod tests {
         use super::super::extract::{Block, Entry};
         use super::super::index::BODY;
         use super::{Chunk, Shared, count};
+        use crate::parse::markdown::BodyText;
         let entry = |text: &str| Entry {
             url: "/p/".into(),
             title: String::new(),
             context: String::new(),
-            blocks: vec![Block {
+            text: BodyText {
                 text: text.into(),
-                ..Block::default()
-            }],
+                ends: vec![text.len()],
+            },
+            blocks: vec![Block::default()],
         };
         let shared = std::sync::Mutex::new(Shared::default());
         // Each text as one entry counted by a new chunk: its body length, and the term

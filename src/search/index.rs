@@ -465,9 +465,9 @@ pub(super) fn meta_file(dir: &str, entries: &[Entry], k: usize) -> (OutputFile, 
     let mut text = String::new();
     let mut spans = Vec::new();
     for e in pages {
-        for (i, b) in e.blocks.iter().enumerate() {
+        for i in 0..e.blocks.len() {
             let from = text.len();
-            excerpt_into(&b.text, keep(i), &mut text);
+            excerpt_into(e.text_of(i), keep(i), &mut text);
             spans.push(from..text.len());
         }
     }
@@ -583,20 +583,29 @@ mod tests {
     #[test]
     fn each_block_of_a_metadata_chunk_gets_its_own_excerpt() {
         use super::super::extract::{Block, Entry};
-        let block = |anchor: &str, text: &str| Block {
-            anchor: anchor.into(),
-            heading: anchor.to_uppercase(),
-            text: text.into(),
-        };
+        use crate::parse::markdown::BodyText;
         let entries: Vec<Entry> = (0..super::PER_CHUNK + 2)
-            .map(|p| Entry {
-                url: format!("/p{p}/"),
-                title: format!("Page {p}"),
-                context: String::new(),
-                blocks: (0..p % 3 + 1)
+            .map(|p| {
+                let mut text = BodyText::default();
+                let mut block = |anchor: &str, words: &str| {
+                    text.text.push_str(words);
+                    text.ends.push(text.text.len());
+                    Block {
+                        anchor: anchor.into(),
+                        heading: anchor.to_uppercase(),
+                    }
+                };
+                let mut blocks: Vec<Block> = (0..p % 3 + 1)
                     .map(|b| block(&format!("h{b}"), &format!("page {p} block {b} ").repeat(30)))
-                    .chain([block("empty", "")])
-                    .collect(),
+                    .collect();
+                blocks.push(block("empty", ""));
+                Entry {
+                    url: format!("/p{p}/"),
+                    title: format!("Page {p}"),
+                    context: String::new(),
+                    text,
+                    blocks,
+                }
             })
             .collect();
         for k in 0..2 {
@@ -614,7 +623,7 @@ mod tests {
                 assert_eq!(blocks.len(), e.blocks.len());
                 for (i, (got, b)) in blocks.iter().zip(&e.blocks).enumerate() {
                     let mut want = String::new();
-                    super::excerpt_into(&b.text, super::keep(i), &mut want);
+                    super::excerpt_into(e.text_of(i), super::keep(i), &mut want);
                     assert_eq!(got[0], b.anchor.as_str());
                     assert_eq!(got[2], want.as_str(), "{} block {i}", e.url);
                 }
