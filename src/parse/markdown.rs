@@ -95,10 +95,7 @@ impl BodyText {
 
     /// Each block's text, in order.
     pub fn blocks(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(from, &to)| self.text.get(from..to).unwrap_or_default())
+        (0..self.ends.len()).map(|i| self.block(i))
     }
 }
 

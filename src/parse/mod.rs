@@ -51,10 +51,10 @@ pub fn one(source: Source, text: bool) -> Result<ParsedDoc, Vec<Diagnostic>> {
             .map(|d| d.code(crate::lint::codes::FRONT_MATTER))
             .collect::<Vec<_>>()
     });
-    let text = match (text, &front) {
-        (true, Ok(f)) => markdown::Text::Read(f.description.as_deref()),
-        (true, Err(_)) => markdown::Text::Read(None),
-        (false, _) => markdown::Text::Skip,
+    let text = if text {
+        markdown::Text::Read(front.as_ref().ok().and_then(|f| f.description.as_deref()))
+    } else {
+        markdown::Text::Skip
     };
     let (structure, mut errors) =
         markdown::scan(&file, &source.text, split.body, split.body_offset, text);

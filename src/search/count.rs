@@ -388,7 +388,7 @@ pub(super) fn count(
         let service = first && e.url.contains("#svc-");
         let fields = [
             (block.heading.as_str(), HEADING, true),
-            (e.text_of(b), BODY, true),
+            (e.text.block(b), BODY, true),
             (e.title.as_str(), TITLE, first),
             (e.context.as_str(), BODY, service),
         ];

@@ -35,15 +35,9 @@ pub struct Entry {
     /// freeing memory another thread allocated (the parse pass's) takes that thread's heap
     /// lock, which made the two cores wait on each other for up to 20 ms at 10,000 pages.
     pub text: BodyText,
-    /// Block 0 is the intro (with the description), then one per heading.
+    /// Block 0 is the intro (with the description), then one per heading; block `i`'s
+    /// text is `text.block(i)`.
     pub blocks: Vec<Block>,
-}
-
-impl Entry {
-    /// The plain text of block `i`.
-    pub fn text_of(&self, i: usize) -> &str {
-        self.text.block(i)
-    }
 }
 
 /// Every entry of `lang`, sorted by URL so entry numbers do not depend on thread timing.

@@ -467,7 +467,7 @@ pub(super) fn meta_file(dir: &str, entries: &[Entry], k: usize) -> (OutputFile, 
     for e in pages {
         for i in 0..e.blocks.len() {
             let from = text.len();
-            excerpt_into(e.text_of(i), keep(i), &mut text);
+            excerpt_into(e.text.block(i), keep(i), &mut text);
             spans.push(from..text.len());
         }
     }
@@ -623,7 +623,7 @@ mod tests {
                 assert_eq!(blocks.len(), e.blocks.len());
                 for (i, (got, b)) in blocks.iter().zip(&e.blocks).enumerate() {
                     let mut want = String::new();
-                    super::excerpt_into(e.text_of(i), super::keep(i), &mut want);
+                    super::excerpt_into(e.text.block(i), super::keep(i), &mut want);
                     assert_eq!(got[0], b.anchor.as_str());
                     assert_eq!(got[2], want.as_str(), "{} block {i}", e.url);
                 }
