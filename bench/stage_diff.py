@@ -29,17 +29,10 @@ import sys
 import tempfile
 import time
 
+# The same steal count as bench/search_cost.py (this script's folder is on sys.path).
+from search_cost import steal_ticks
+
 STAGE = re.compile(r"(\w[\w+ ]*?) (\d+) ms")
-
-
-def steal_ticks():
-    """Clock ticks the host has stolen from this VM so far (0 where not reported)."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()
-        return int(fields[8]) if len(fields) > 8 else 0
-    except OSError:
-        return 0
 
 
 def parse_variant(spec):
