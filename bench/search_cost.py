@@ -90,9 +90,11 @@ def copy_site(src, dest, search):
         f.write(text)
 
 
-def build(hubgen, root, out, max_steal):
-    """One timed build: (wall s, user+sys s, peak RSS MB, steal ticks, stages line)."""
+def build(hubgen, root, out, max_steal, env=None):
+    """One timed build: (wall s, user+sys s, peak RSS MB, steal ticks, stages line). `env`
+    adds to or overrides this process's environment for the build (bench/stage_diff.py)."""
     log = out + ".log"
+    full_env = dict(os.environ, **(env or {}))
     for attempt in range(8):
         shutil.rmtree(out, ignore_errors=True)
         before = steal_ticks()
@@ -101,14 +103,14 @@ def build(hubgen, root, out, max_steal):
         # wait for a reader that is itself waiting for the build.
         with open(log, "w") as err:
             proc = subprocess.Popen([hubgen, "build", "--root", root, "--output", out],
-                                    stdout=subprocess.DEVNULL, stderr=err)
+                                    stdout=subprocess.DEVNULL, stderr=err, env=full_env)
             _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - start
         stolen = steal_ticks() - before
         with open(log) as f:
             stderr = f.read()
         if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"search_cost: {hubgen} build --root {root} failed:\n{stderr}")
+            sys.exit(f"{os.path.basename(sys.argv[0])}: {hubgen} build --root {root} failed:\n{stderr}")
         if stolen <= max_steal or attempt == 7:
             stages = next((l for l in stderr.splitlines() if l.startswith("Built ")), "")
             shutil.rmtree(out, ignore_errors=True)

@@ -13,7 +13,7 @@ that moves a stage the same way in nearly every round shows up even when the hos
 
 Each variant is a binary path, optionally followed by `:NAME=VALUE` environment settings.
 A run during which the host stole more than --max-steal clock ticks of CPU (the `steal`
-column of /proc/stat) is run again, up to 5 times. Stdlib only; Linux (/proc/stat, wait4).
+column of /proc/stat) is run again, up to 8 times (the build is bench/search_cost.py's). Stdlib only; Linux (/proc/stat, wait4).
 Builds go to a temporary folder (under /dev/shm when there is one: a RAM-backed output, like
 bench/search_cost.py's), emptied after each build and deleted at the end.
 """
@@ -24,13 +24,12 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-# The same steal count as bench/search_cost.py (this script's folder is on sys.path).
-from search_cost import steal_ticks
+# The same steal-filtered, wait4-timed build as bench/search_cost.py (this script's folder
+# is on sys.path).
+import search_cost
 
 STAGE = re.compile(r"(\w[\w+ ]*?) (\d+) ms")
 
@@ -49,25 +48,8 @@ def parse_variant(spec):
 
 def build(path, env, root, out, max_steal):
     """One build: {'wall': ms, 'CPU': ms, stage: ms, …}."""
-    full_env = dict(os.environ, **env)
-    for attempt in range(5):
-        shutil.rmtree(out, ignore_errors=True)
-        before = steal_ticks()
-        start = time.monotonic()
-        with tempfile.TemporaryFile(mode="w+") as err:
-            proc = subprocess.Popen([path, "build", "--root", root, "--output", out],
-                                    stdout=subprocess.DEVNULL, stderr=err, env=full_env)
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = (time.monotonic() - start) * 1000
-            err.seek(0)
-            stderr = err.read()
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"stage_diff: {path} build --root {root} failed:\n{stderr}")
-        if steal_ticks() - before <= max_steal or attempt == 4:
-            break
-    shutil.rmtree(out, ignore_errors=True)
-    times = {"wall": wall, "CPU": (usage.ru_utime + usage.ru_stime) * 1000}
-    line = next((l for l in stderr.splitlines() if l.startswith("Built ")), "")
+    wall, cpu, _, _, line = search_cost.build(path, root, out, max_steal, env)
+    times = {"wall": wall * 1000, "CPU": cpu * 1000}
     bracket = line.rsplit("[", 1)[-1] if "[" in line else ""
     for name, ms in STAGE.findall(bracket):
         times[name] = float(ms)
