@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """What the search index adds to `hubgen build` (issue 5, part 6: at most 20% at 10k pages).
 
-Builds one generated corpus twice per round, as it is (search on) and with `search = false`
-in its config.toml, in a new random order each round, and prints the medians and the ratio
-of each round's two builds. Stdlib only. Usage (paths are examples):
+Builds three copies of one generated corpus once per round, in a new random order each round:
+- "on": search as configured;
+- "off": `search = false` in its config.toml (no index, no search pages, no header form);
+- "form": `search = false`, with the theme's header search form shown anyway, so its pages
+  are the search-on build's byte for byte (checked once before the timed rounds).
+"On" against "form" is what building the index adds (part 6 speaks of the index build);
+"on" against "off" is what search adds as a whole, the form on every page included; "form"
+against "off" is the form alone. Each is printed as the ratio of the medians, the median of
+each round's ratio with its range, the ratio of the fastest builds, and the CPU ratio.
+Stdlib only. Usage (paths are examples):
 
   python3 bench/search_cost.py                      # 10,000 pages, 7 rounds
   python3 bench/search_cost.py --pages 1000 --rounds 11 --hubgen target/release/hubgen
@@ -11,13 +18,13 @@ of each round's two builds. Stdlib only. Usage (paths are examples):
 
 Why it runs this way (BENCHMARKS.md, "Update: word bounds 64 bytes at a time"): on a shared
 two-core VM the same binary's wall time moves by 10% or more between runs.
-- Both copies of the corpus go to a RAM-backed folder (/dev/shm when there is one, else
+- The copies of the corpus go to a RAM-backed folder (/dev/shm when there is one, else
   --work), with the output: memory reclaim can page an on-disk corpus out between runs.
-- The order of the two builds is shuffled each round, so a slow spell of the host does not
+- The order of the builds is shuffled each round, so a slow spell of the host does not
   always land on the same build.
 - A run during which the host stole more than --max-steal clock ticks of CPU (the `steal`
   column of /proc/stat) is run again, up to 8 times; the last try counts.
-- The ratio is taken within each round (on / off of the same round) and its median
+- Ratios are also taken within each round (two builds of the same round) and their median
   reported with its range, beside the ratio of the medians and that of the fastest builds.
 """
 
@@ -72,8 +79,17 @@ def corpus(pages, seed, corpora):
     return path
 
 
-def copy_site(src, dest, search):
-    """`src` with this checkout's themes and translations, search on or off."""
+# The header's search form, as the theme guards it; `copy_site` shows it unconditionally in the
+# "form" copy so that copy renders pages byte-identical to the search-on build's.
+FORM_GUARD = "{% if search_path and current_path != search_path %}"
+FORM_ACTION = "{{ search_path }}"
+
+
+def copy_site(src, dest, kind):
+    """`src` with this checkout's themes and translations, as one of the three builds compared:
+    "on" (search as configured), "off" (`search = false`: no index, no search pages, no form in
+    the header), or "form" (`search = false`, but the theme's header form kept, with the action
+    the search-on build gives it: the search-on build's pages without its index)."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("themes", "translations", "public"))
     for d in ("themes", "translations"):
         shutil.copytree(os.path.join(REPO, d), os.path.join(dest, d))
@@ -81,18 +97,54 @@ def copy_site(src, dest, search):
     with open(cfg) as f:
         text = f.read()
     text = re.sub(r"(?m)^search\s*=.*\n", "", text)
-    if not search:
+    if kind != "on":
         # Top-level keys come before the first table.
         first_table = re.search(r"(?m)^\[", text)
         at = first_table.start() if first_table else len(text)
         text = text[:at] + "search = false\n\n" + text[at:]
     with open(cfg, "w") as f:
         f.write(text)
+    if kind == "form":
+        base = os.path.join(dest, "themes", "hub", "templates", "base.html")
+        with open(base) as f:
+            html = f.read()
+        if html.count(FORM_GUARD) != 1 or html.count(FORM_ACTION) != 1:
+            sys.exit(f"search_cost: {base} no longer has the header form this script expects "
+                     f"({FORM_GUARD!r} and {FORM_ACTION!r} once each); update FORM_GUARD")
+        # `home_path` is "/" or "/<code>/", so this is the search-on build's `search_path`.
+        html = html.replace(FORM_GUARD, "{% if true %}").replace(
+            FORM_ACTION, "{{ home_path }}search/")
+        with open(base, "w") as f:
+            f.write(html)
 
 
-def build(hubgen, root, out, max_steal, env=None):
+def same_pages(a, b):
+    """Files that differ between outputs `a` and `b`, or exist in only one, outside `search/`
+    (the on build's index and search pages); [] when the pages are the same bytes."""
+    def files(root):
+        out = {}
+        for d, dirs, names in os.walk(root):
+            parts = os.path.relpath(d, root).split(os.sep)
+            # `search/` and `<code>/search/`: the index and the search pages.
+            if parts[-1] == "search" and len(parts) <= 2:
+                dirs[:] = []
+                continue
+            for n in names:
+                out[os.path.relpath(os.path.join(d, n), root)] = os.path.join(d, n)
+        return out
+    fa, fb = files(a), files(b)
+    differ = sorted(set(fa) ^ set(fb))
+    for rel in sorted(set(fa) & set(fb)):
+        with open(fa[rel], "rb") as x, open(fb[rel], "rb") as y:
+            if x.read() != y.read():
+                differ.append(rel)
+    return differ
+
+
+def build(hubgen, root, out, max_steal, env=None, keep=False):
     """One timed build: (wall s, user+sys s, peak RSS MB, steal ticks, stages line). `env`
-    adds to or overrides this process's environment for the build (bench/stage_diff.py)."""
+    adds to or overrides this process's environment for the build (bench/stage_diff.py);
+    with `keep`, the output is left in `out`."""
     log = out + ".log"
     full_env = dict(os.environ, **(env or {}))
     for attempt in range(8):
@@ -113,9 +165,36 @@ def build(hubgen, root, out, max_steal, env=None):
             sys.exit(f"{os.path.basename(sys.argv[0])}: {hubgen} build --root {root} failed:\n{stderr}")
         if stolen <= max_steal or attempt == 7:
             stages = next((l for l in stderr.splitlines() if l.startswith("Built ")), "")
-            shutil.rmtree(out, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(out, ignore_errors=True)
             return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stolen, stages
     raise AssertionError("unreachable")
+
+
+# The builds compared each round (see `copy_site`).
+KINDS = {
+    "on": "search on",
+    "form": "search off, header form kept",
+    "off": "search off",
+}
+
+
+def added(more, less):
+    """How much slower the builds `more` are than `less` (same rounds, in order): the ratio of
+    the medians of wall time, the median of each round's ratio with its range, the ratio of
+    the fastest builds, and the ratio of the medians of CPU time."""
+    wall = [statistics.median(x[0] for x in b) for b in (more, less)]
+    cpu = [statistics.median(x[1] for x in b) for b in (more, less)]
+    per_round = [m[0] / l[0] - 1 for m, l in zip(more, less)]
+    # The host only ever adds time (steal, another tenant's cache and memory traffic), so
+    # the fastest build of each kind is the one it disturbed least: a figure to read beside
+    # the medians, not instead of them.
+    fastest = [min(x[0] for x in b) for b in (more, less)]
+    return (f"{100 * (wall[0] / wall[1] - 1):+.1f}% (ratio of the medians); per round "
+            f"{100 * statistics.median(per_round):+.1f}% median, from "
+            f"{100 * min(per_round):+.1f}% to {100 * max(per_round):+.1f}%; fastest builds "
+            f"{100 * (fastest[0] / fastest[1] - 1):+.1f}%; CPU "
+            f"{100 * (cpu[0] / cpu[1] - 1):+.1f}%")
 
 
 def main():
@@ -141,60 +220,62 @@ def main():
     hubgen = os.path.abspath(hubgen)
     os.makedirs(args.corpora, exist_ok=True)
     src = corpus(args.pages, args.seed, args.corpora)
-    # Two copies of the corpus and one output at a time, each about the corpus's size or
-    # less (a container's /dev/shm is often 64 MB): fall back to the temporary folder.
+    # Three copies of the corpus and two outputs at a time (the check), each about the
+    # corpus's size or less (a container's /dev/shm is often 64 MB): else the temporary folder.
     size = sum(os.path.getsize(os.path.join(d, f))
                for d, _, files in os.walk(src) for f in files)
     where = args.work
     if where and not os.path.isdir(where):
         sys.exit(f"search_cost: --work {where} is not a folder")
-    if where and shutil.disk_usage(where).free < 4 * size:
-        print(f"# {where} has too little room for {4 * size / 1e6:.1f} MB; using "
+    if where and shutil.disk_usage(where).free < 6 * size:
+        print(f"# {where} has too little room for {6 * size / 1e6:.1f} MB; using "
               f"{tempfile.gettempdir()} (runs may be noisier)", file=sys.stderr)
         where = None
     work = tempfile.mkdtemp(prefix="hubgen-search-cost-", dir=where)
     try:
-        sites = {"on": os.path.join(work, "on"), "off": os.path.join(work, "off")}
-        copy_site(src, sites["on"], True)
-        copy_site(src, sites["off"], False)
-        runs = {"on": [], "off": []}
-        ratios = []
+        sites = {k: os.path.join(work, k) for k in KINDS}
+        for kind, path in sites.items():
+            copy_site(src, path, kind)
+        # The "form" build stands for the search-on build without its index only if it
+        # renders the same pages: checked once, on builds that are not timed.
+        outs = {k: os.path.join(work, "check-" + k) for k in ("on", "form")}
+        for k, out in outs.items():
+            build(hubgen, sites[k], out, args.max_steal, keep=True)
+        differ = same_pages(outs["on"], outs["form"])
+        for out in outs.values():
+            shutil.rmtree(out, ignore_errors=True)
+        if differ:
+            sys.exit(f"search_cost: the search-on and form builds differ outside search/ in "
+                     f"{len(differ)} files, e.g. {differ[:3]}")
+        runs = {k: [] for k in KINDS}
         for r in range(args.rounds):
-            order = list(sites)
+            order = list(KINDS)
             random.shuffle(order)
             got = {}
-            for label in order:
-                got[label] = build(hubgen, sites[label], os.path.join(work, "out"),
-                                   args.max_steal)
-                runs[label].append(got[label])
-                wall, cpu, rss, stolen, _ = got[label]
-                print(f"# round {r + 1} {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, "
+            for kind in order:
+                got[kind] = build(hubgen, sites[kind], os.path.join(work, "out"),
+                                  args.max_steal)
+                runs[kind].append(got[kind])
+                wall, cpu, rss, stolen, _ = got[kind]
+                print(f"# round {r + 1} {kind}: {wall:.2f} s wall, {cpu:.2f} s CPU, "
                       f"{rss:.0f} MB, steal {stolen}", file=sys.stderr)
-            # Each copy must build what it is named for, or the ratio means nothing.
-            for label, want in (("on", True), ("off", False)):
-                if (", search index " in got[label][4]) != want:
-                    sys.exit(f"search_cost: the search-{label} build did not build the index "
-                             f"as it should: {got[label][4]!r}")
-            ratios.append(got["on"][0] / got["off"][0] - 1)
+            # Each copy must build what it is named for, or the ratios mean nothing.
+            for kind in KINDS:
+                if (", search index " in got[kind][4]) != (kind == "on"):
+                    sys.exit(f"search_cost: the {kind} build did not build the index as it "
+                             f"should: {got[kind][4]!r}")
         print(f"search cost, corpus {args.pages}x1, {args.rounds} rounds, {hubgen}")
         print("| build | wall (median) | CPU user+sys (median) | peak RSS (median) |")
         print("|---|---:|---:|---:|")
-        med = {}
-        for label in ("on", "off"):
-            rows = runs[label]
-            med[label] = statistics.median(x[0] for x in rows)
-            print(f"| search {label} | {med[label]:.2f} s | "
+        for kind in KINDS:
+            rows = runs[kind]
+            print(f"| {KINDS[kind]} | {statistics.median(x[0] for x in rows):.2f} s | "
                   f"{statistics.median(x[1] for x in rows):.2f} s | "
                   f"{statistics.median(x[2] for x in rows):.0f} MB |")
-        print(f"added by search: {100 * (med['on'] / med['off'] - 1):+.1f}% (ratio of the "
-              f"medians); per round {100 * statistics.median(ratios):+.1f}% median, from "
-              f"{100 * min(ratios):+.1f}% to {100 * max(ratios):+.1f}%")
-        # The host only ever adds time (steal, another tenant's cache and memory traffic), so
-        # the fastest build of each kind is the one it disturbed least: a figure to read beside
-        # the medians, not instead of them.
-        fastest = {label: min(x[0] for x in runs[label]) for label in runs}
-        print(f"fastest builds: {fastest['on']:.2f} s on, {fastest['off']:.2f} s off, "
-              f"{100 * (fastest['on'] / fastest['off'] - 1):+.1f}%")
+        for what, more, less in (("the index build (part 6: on against form)", "on", "form"),
+                                 ("search as a whole (on against off)", "on", "off"),
+                                 ("the header form alone (form against off)", "form", "off")):
+            print(f"added by {what}: " + added(runs[more], runs[less]))
         print("last search-on build's stages: " + runs["on"][-1][4])
     finally:
         shutil.rmtree(work, ignore_errors=True)
