@@ -141,6 +141,15 @@ def same_pages(a, b):
     return differ
 
 
+STAGE = re.compile(r"(\w[\w+ ]*?) (\d+) ms")
+
+
+def stage_times(line):
+    """{stage: ms} from the `Built …` line `hubgen build` prints (`[config 1 ms, …]`)."""
+    bracket = line.rsplit("[", 1)[-1] if "[" in line else ""
+    return {name: float(ms) for name, ms in STAGE.findall(bracket)}
+
+
 def build(hubgen, root, out, max_steal, env=None, keep=False):
     """One timed build: (wall s, user+sys s, peak RSS MB, steal ticks, stages line). `env`
     adds to or overrides this process's environment for the build (bench/stage_diff.py);
@@ -276,7 +285,14 @@ def main():
                                  ("search as a whole (on against off)", "on", "off"),
                                  ("the header form alone (form against off)", "form", "off")):
             print(f"added by {what}: " + added(runs[more], runs[less]))
-        print("last search-on build's stages: " + runs["on"][-1][4])
+        # Where the time goes: each stage's median per build, in the order the build prints.
+        stages = {k: [stage_times(x[4]) for x in runs[k]] for k in KINDS}
+        names = list(dict.fromkeys(n for k in KINDS for t in stages[k] for n in t))
+        print("\n| stage (median ms) | " + " | ".join(KINDS[k] for k in KINDS) + " |")
+        print("|---|" + "---:|" * len(KINDS))
+        for name in names:
+            cells = [statistics.median(t.get(name, 0.0) for t in stages[k]) for k in KINDS]
+            print(f"| {name} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -21,7 +21,6 @@ bench/search_cost.py's), emptied after each build and deleted at the end.
 import argparse
 import os
 import random
-import re
 import shutil
 import statistics
 import sys
@@ -30,8 +29,6 @@ import tempfile
 # The same steal-filtered, wait4-timed build as bench/search_cost.py (this script's folder
 # is on sys.path).
 import search_cost
-
-STAGE = re.compile(r"(\w[\w+ ]*?) (\d+) ms")
 
 
 def parse_variant(spec):
@@ -49,11 +46,7 @@ def parse_variant(spec):
 def build(path, env, root, out, max_steal):
     """One build: {'wall': ms, 'CPU': ms, stage: ms, …}."""
     wall, cpu, _, _, line = search_cost.build(path, root, out, max_steal, env)
-    times = {"wall": wall * 1000, "CPU": cpu * 1000}
-    bracket = line.rsplit("[", 1)[-1] if "[" in line else ""
-    for name, ms in STAGE.findall(bracket):
-        times[name] = float(ms)
-    return times
+    return {"wall": wall * 1000, "CPU": cpu * 1000, **search_cost.stage_times(line)}
 
 
 def main():
