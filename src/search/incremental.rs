@@ -25,9 +25,9 @@ use rayon::prelude::*;
 use super::count::{Chunk, Counted, Counts, Shared, count, count_all};
 use super::extract::{Entry, doc_entry, entries};
 use super::index::{
-    Manifest, PER_CHUNK, averages, fill_shard, idf, json, meta_file, norms, put, score_normed,
-    separator,
+    Manifest, averages, fill_shard, idf, json, norms, put, score_normed, separator,
 };
+use super::meta::{PER_CHUNK, meta_file};
 use super::postings;
 use super::tokenize::stemmer;
 use crate::model::{Doc, Site};

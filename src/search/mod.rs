@@ -2,14 +2,16 @@
 //! the site model, for the dependency-free client in `themes/hub/static/search.js`.
 //!
 //! `tokenize` holds the rules shared with the client, `extract` turns documents and services
-//! into result entries, `count` tallies their words, `index` scores and writes the files; `incremental` keeps one
-//! language's index for `serve` to update after an edit, writing the same bytes. The manifest URLs are handed to
+//! into result entries, `count` tallies their words, `index` scores them and writes the manifest
+//! and term shards, `meta` the result metadata chunks; `incremental` keeps one language's index
+//! for `serve` to update after an edit, writing the same bytes. The manifest URLs are handed to
 //! the renderer so each language's search page can point at its own manifest.
 
 pub mod count;
 pub mod extract;
 pub mod incremental;
 pub mod index;
+pub mod meta;
 pub mod postings;
 mod scored;
 pub mod tokenize;
