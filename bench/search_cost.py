@@ -14,7 +14,8 @@ Stdlib only. Usage (paths are examples):
 
   python3 bench/search_cost.py                      # 10,000 pages, 7 rounds
   python3 bench/search_cost.py --pages 1000 --rounds 11 --hubgen target/release/hubgen
-  python3 bench/search_cost.py --smoke --hubgen target/debug/hubgen   # CI: 50 pages, 1 round
+  python3 bench/search_cost.py --pages 1000 --langs 27 --hubgen target/release/hubgen
+  python3 bench/search_cost.py --smoke --hubgen target/debug/hubgen   # CI: 20x3 pages, 1 round
 
 Why it runs this way (BENCHMARKS.md, "Update: word bounds 64 bytes at a time"): on a shared
 two-core VM the same binary's wall time moves by 10% or more between runs.
@@ -54,23 +55,23 @@ def steal_ticks():
         return 0
 
 
-def corpus(pages, seed, corpora):
-    """The generated corpus of `pages` English pages, generated when missing or stale (the
-    same cache and stamp as bench/run.sh, so the two share corpora)."""
+def corpus(pages, langs, seed, corpora):
+    """The generated corpus of `pages` pages in each of `langs` languages, generated when
+    missing or stale (the same cache and stamp as bench/run.sh, so the two share corpora)."""
     with open(GEN, "rb") as f:
         gen_sum = hashlib.sha256(f.read()).hexdigest()[:16]
-    path = os.path.join(corpora, f"corpus-{pages}x1")
-    stamp = f"gen={gen_sum} seed={seed} pages={pages} langs=1"
+    path = os.path.join(corpora, f"corpus-{pages}x{langs}")
+    stamp = f"gen={gen_sum} seed={seed} pages={pages} langs={langs}"
     try:
         with open(os.path.join(path, ".stamp")) as f:
             fresh = f.read().strip() == stamp
     except OSError:
         fresh = False
     if not fresh:
-        print(f"# generating corpus {pages}x1 in {path}", file=sys.stderr)
+        print(f"# generating corpus {pages}x{langs} in {path}", file=sys.stderr)
         shutil.rmtree(path, ignore_errors=True)
         subprocess.run(
-            [sys.executable, GEN, "--pages", str(pages), "--langs", "1", "--seed", seed,
+            [sys.executable, GEN, "--pages", str(pages), "--langs", str(langs), "--seed", seed,
              "--out", path],
             check=True,
         )
@@ -209,6 +210,8 @@ def added(more, less):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--langs", type=int, default=1,
+                    help="languages of the corpus (the first N of the hub's 27, English first)")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--hubgen", help="binary to time (default: cargo build --release)")
     ap.add_argument("--seed", default="hubgen-bench")
@@ -217,10 +220,12 @@ def main():
     ap.add_argument("--work", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
                     help="RAM-backed folder for the two copies and the outputs")
     ap.add_argument("--max-steal", type=int, default=3)
-    ap.add_argument("--smoke", action="store_true", help="50 pages, 1 round (CI)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="20 pages in 3 languages, 1 round (CI; checks the form build's pages "
+                         "in more than one language)")
     args = ap.parse_args()
     if args.smoke:
-        args.pages, args.rounds = 50, 1
+        args.pages, args.langs, args.rounds = 20, 3, 1
     hubgen = args.hubgen
     if not hubgen:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -228,7 +233,7 @@ def main():
         hubgen = os.path.join(target, "release", "hubgen")
     hubgen = os.path.abspath(hubgen)
     os.makedirs(args.corpora, exist_ok=True)
-    src = corpus(args.pages, args.seed, args.corpora)
+    src = corpus(args.pages, args.langs, args.seed, args.corpora)
     # Three copies of the corpus and two outputs at a time (the check), each about the
     # corpus's size or less (a container's /dev/shm is often 64 MB): else the temporary folder.
     size = sum(os.path.getsize(os.path.join(d, f))
@@ -273,7 +278,7 @@ def main():
                 if (", search index " in got[kind][4]) != (kind == "on"):
                     sys.exit(f"search_cost: the {kind} build did not build the index as it "
                              f"should: {got[kind][4]!r}")
-        print(f"search cost, corpus {args.pages}x1, {args.rounds} rounds, {hubgen}")
+        print(f"search cost, corpus {args.pages}x{args.langs}, {args.rounds} rounds, {hubgen}")
         print("| build | wall (median) | CPU user+sys (median) | peak RSS (median) |")
         print("|---|---:|---:|---:|")
         for kind in KINDS:
