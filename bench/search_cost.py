@@ -172,7 +172,8 @@ def build(hubgen, root, out, max_steal, env=None, keep=False):
         with open(log) as f:
             stderr = f.read()
         if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{os.path.basename(sys.argv[0])}: {hubgen} build --root {root} failed:\n{stderr}")
+            sys.exit(f"{os.path.basename(sys.argv[0])}: {hubgen} build --root {root} "
+                     f"failed:\n{stderr}")
         if stolen <= max_steal or attempt == 7:
             stages = next((l for l in stderr.splitlines() if l.startswith("Built ")), "")
             if not keep:
@@ -218,7 +219,7 @@ def main():
     ap.add_argument("--corpora", default=os.path.join(tempfile.gettempdir(),
                                                       "hubgen-bench-corpora"))
     ap.add_argument("--work", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
-                    help="RAM-backed folder for the two copies and the outputs")
+                    help="RAM-backed folder for the three copies and the outputs")
     ap.add_argument("--max-steal", type=int, default=3)
     ap.add_argument("--smoke", action="store_true",
                     help="20 pages in 3 languages, 1 round (CI; checks the form build's pages "
