@@ -14,8 +14,9 @@ that moves a stage the same way in nearly every round shows up even when the hos
 Each variant is a binary path, optionally followed by `:NAME=VALUE` environment settings.
 A run during which the host stole more than --max-steal clock ticks of CPU (the `steal`
 column of /proc/stat) is run again, up to 8 times (each build is bench/search_cost.py's).
-Stdlib only; Linux (/proc/stat, wait4). Builds go to a temporary folder (under /dev/shm when there is one: a RAM-backed output, like
-bench/search_cost.py's), emptied after each build and deleted at the end.
+Stdlib only; Linux (/proc/stat, wait4). Builds go to a temporary folder (under /dev/shm
+when there is one: a RAM-backed output, like bench/search_cost.py's), emptied after each
+build and deleted at the end.
 """
 
 import argparse
