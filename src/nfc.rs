@@ -19,10 +19,11 @@
 //! its own (its decomposed form could recombine differently, as `á` and a dot below
 //! become `ạ` and an acute); after such a starter the answer stays "may not be".
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use unicode_normalization::char::{canonical_combining_class, compose, decompose_canonical};
-use unicode_normalization::{IsNormalized, is_nfc_quick};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Quick-check values as stored in the table, with `DECOMPOSES` added for a character that
 /// has a canonical decomposition.
@@ -119,6 +120,24 @@ pub fn is_nfc(text: &str) -> bool {
         }
     }
     true
+}
+
+/// `text` in NFC, borrowed when it already is.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// `text` in NFC, itself when it already is (no copy).
+pub fn into_nfc(text: String) -> String {
+    if is_nfc(&text) {
+        text
+    } else {
+        text.nfc().collect()
+    }
 }
 
 #[cfg(test)]

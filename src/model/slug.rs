@@ -3,13 +3,14 @@
 //! Lower-casing and NFC keep one spelling per word; ZWNJ/ZWJ stay because Persian and Indic
 //! words need them; combining marks stay because Bengali or Hindi words are wrong without them.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// `Coping with Stress!` → `coping-with-stress`; `الصحة النفسية` → `الصحة-النفسية`.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.nfc().flat_map(char::to_lowercase) {
+    // Normalised only when it is not NFC already (content is normalised when read): most
+    // titles and headings are, and composing them again was most of this function's time.
+    let s = crate::nfc::nfc(s);
+    for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_whitespace()
             || matches!(
                 c,

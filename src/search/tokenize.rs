@@ -24,10 +24,9 @@
 //! 5. Han, Hiragana and Katakana runs become overlapping bigrams (a lone character stays a
 //!    unigram); apostrophes, hyphens and all other punctuation separate words.
 
-use std::borrow::Cow;
-
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+use crate::nfc::into_nfc;
 
 /// One token of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,7 +214,9 @@ pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
     for c in run.chars() {
         lower.extend(c.to_lowercase());
     }
-    let lower: String = lower.nfc().collect();
+    // Each step's result is normalised only when it is not NFC already (most words are):
+    // these run once per distinct word of each counting chunk.
+    let lower = into_nfc(lower);
     let mut arabic = String::with_capacity(lower.len());
     for c in lower.chars() {
         match fold_arabic(c) {
@@ -224,9 +225,9 @@ pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
             None => arabic.push(c),
         }
     }
-    let folded: String = fold_latin(&arabic).nfc().collect();
+    let folded = into_nfc(fold_latin(&arabic));
     let (term, mut alt) = if lang == "vi" {
-        let toned: String = arabic.nfc().collect();
+        let toned = into_nfc(arabic);
         let alt = (folded != toned).then_some(folded);
         (toned, alt)
     } else {
@@ -247,13 +248,7 @@ pub(crate) fn fold_word(run: &str, lang: &str) -> Option<Token> {
 }
 
 /// `text` in NFC, borrowed when it already is (content is normalised when read).
-pub fn nfc(text: &str) -> Cow<'_, str> {
-    if crate::nfc::is_nfc(text) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfc().collect())
-    }
-}
+pub use crate::nfc::nfc;
 
 /// Calls `f` with each word run of `text` (which must be NFC) before folding, in order: the
 /// unit `fold_word` works on (see `run_bounds`).
