@@ -58,8 +58,8 @@ fn minify_cfg() -> minify_html::Cfg {
 }
 
 /// Minifies one HTML document.
-pub fn minify(html: &str) -> Vec<u8> {
-    minify_html::minify(html.as_bytes(), &minify_cfg())
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    minify_html::minify(html, &minify_cfg())
 }
 
 /// Checks that the output folder may be replaced.
@@ -185,7 +185,7 @@ impl Staging {
         let dest = self.dir.path().join(safe_relative(&f.path)?);
         let bytes: std::borrow::Cow<[u8]> = match &f.content {
             Content::Html(h) if self.minify => minify(h).into(),
-            Content::Html(h) => h.as_bytes().into(),
+            Content::Html(h) => h.as_slice().into(),
             Content::Bytes(b) => b.as_slice().into(),
             Content::Copy(src) => std::fs::read(src)
                 .with_context(|| format!("cannot read {}", src.display()))?
@@ -560,7 +560,7 @@ mod tests {
 
     #[test]
     fn minify_keeps_text_and_doctype() {
-        let out = String::from_utf8(minify("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<p>  مرحبا   بكم </p>\n<script>let a = 1;</script>")).unwrap();
+        let out = String::from_utf8(minify("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<p>  مرحبا   بكم </p>\n<script>let a = 1;</script>".as_bytes())).unwrap();
         assert!(
             out.starts_with("<!doctype html>") || out.starts_with("<!DOCTYPE html>"),
             "{out}"

@@ -91,7 +91,9 @@ impl Collector {
     /// Records one output file (called from many render threads at once).
     pub fn add(&self, f: &OutputFile) {
         let html = match &f.content {
-            Content::Html(s) => Some(s.as_str()),
+            // Rendered HTML is UTF-8 (templates write only strings); checked here, where it is
+            // read as text, rather than for every page of every build.
+            Content::Html(b) => std::str::from_utf8(b).ok(),
             Content::Bytes(b) if f.path.ends_with(".html") => std::str::from_utf8(b).ok(),
             _ => None,
         };

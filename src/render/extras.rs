@@ -206,7 +206,7 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
                 "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{abs}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p><a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n"
             );
             let path = if from.ends_with(".html") { from.trim_start_matches('/').to_string() } else { index_file(from) };
-            OutputFile { path, content: Content::Html(html) }
+            OutputFile { path, content: Content::Html(html.into_bytes()) }
         })
         .collect()
 }
