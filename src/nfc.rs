@@ -4,7 +4,7 @@
 //! `is_nfc(text)` true means `text` is NFC as it is (the same string `text.nfc()` gives); false
 //! means it may not be, and the caller normalises. It starts from UAX #15's quick check, whose
 //! combining classes and quick-check values are read, for the Basic Multilingual Plane, from
-//! two arrays made once per process from `unicode-normalization`'s own answers (the crate's
+//! one array made once per process from `unicode-normalization`'s own answers (the crate's
 //! hashed lookups were about 7% of a 27-language build's CPU: BENCHMARKS.md, "Word characters
 //! looked up in a table"). Characters past the BMP are asked of the crate.
 //!
@@ -32,27 +32,22 @@ const MAYBE: u8 = 1;
 const NO: u8 = 2;
 const DECOMPOSES: u8 = 4;
 
-/// Per BMP code point: canonical combining class, and its quick-check value and `DECOMPOSES`.
-struct Table {
-    ccc: Box<[u8]>,
-    qc: Box<[u8]>,
+/// Per BMP code point, one `entry`: a single load per character.
+fn table() -> &'static [u16] {
+    static TABLE: OnceLock<Box<[u16]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        // Surrogates are not chars: they never occur in a `str`.
+        (0..0x10000u32)
+            .map(|u| char::from_u32(u).map_or(0, entry))
+            .collect()
+    })
 }
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut ccc = vec![0u8; 0x10000];
-        let mut qc = vec![YES; 0x10000];
-        // Surrogates are not chars: they never occur in a `str`.
-        for (u, c) in (0..0x10000u32).filter_map(|u| Some((u as usize, char::from_u32(u)?))) {
-            ccc[u] = canonical_combining_class(c);
-            qc[u] = quick_value(c);
-        }
-        Table {
-            ccc: ccc.into_boxed_slice(),
-            qc: qc.into_boxed_slice(),
-        }
-    })
+/// A character's canonical combining class (low byte) and quick-check value with
+/// `DECOMPOSES` (high byte): 0 for a starter that is certainly NFC and has no decomposition,
+/// which most characters of every script are.
+fn entry(c: char) -> u16 {
+    u16::from(canonical_combining_class(c)) | u16::from(quick_value(c)) << 8
 }
 
 /// The crate's quick-check value of one character (a single character has no order of marks
@@ -75,21 +70,19 @@ pub fn is_nfc(text: &str) -> bool {
         return true;
     }
     let t = table();
-    // The last starter (combining class 0) and whether it decomposes, and the combining class
-    // of the last character after it (0: none since the starter).
-    let mut starter: Option<char> = None;
+    // The last starter (combining class 0; NUL before the first, which composes with
+    // nothing) and whether it decomposes, and the combining class of the last character
+    // after it (0: none since the starter).
+    let mut starter = '\0';
     let mut starter_decomposes = false;
     let mut last_mark = 0u8;
     for c in text.chars() {
-        if c.is_ascii() {
-            (starter, starter_decomposes, last_mark) = (Some(c), false, 0);
+        let e = t.get(c as usize).copied().unwrap_or_else(|| entry(c));
+        if e == 0 {
+            (starter, starter_decomposes, last_mark) = (c, false, 0);
             continue;
         }
-        let u = c as usize;
-        let (cc, qc) = match (t.ccc.get(u), t.qc.get(u)) {
-            (Some(&cc), Some(&qc)) => (cc, qc),
-            _ => (canonical_combining_class(c), quick_value(c)),
-        };
+        let [cc, qc] = e.to_le_bytes();
         // Marks out of canonical order.
         if last_mark > cc && cc != 0 {
             return false;
@@ -104,17 +97,14 @@ pub fn is_nfc(text: &str) -> bool {
                 // (none is: the starter is the last) or not below its own; the marks since
                 // the starter are in canonical order, so the last one has the highest class.
                 let blocked = last_mark != 0 && (cc == 0 || last_mark >= cc);
-                if !blocked
-                    && let Some(s) = starter
-                    && (starter_decomposes || compose(s, c).is_some())
-                {
+                if !blocked && (starter_decomposes || compose(starter, c).is_some()) {
                     return false;
                 }
             }
             _ => return false,
         }
         if cc == 0 {
-            (starter, starter_decomposes, last_mark) = (Some(c), qc & DECOMPOSES != 0, 0);
+            (starter, starter_decomposes, last_mark) = (c, qc & DECOMPOSES != 0, 0);
         } else {
             last_mark = cc;
         }
