@@ -71,4 +71,15 @@ mod tests {
         assert_eq!(slugify("Café—déjà vu"), "café-déjà-vu");
         assert_eq!(slugify("!!!"), "");
     }
+
+    #[test]
+    fn one_spelling_whether_or_not_the_text_was_composed() {
+        // Decomposed accents, a Tamil vowel sign written in two parts, Hangul in jamo: each
+        // gives the slug of its composed form.
+        assert_eq!(slugify("Cafe\u{301} De\u{301}ja\u{300}"), "café-déjà");
+        assert_eq!(slugify("\u{0B95}\u{0BC6}\u{0BBE}"), "\u{0B95}\u{0BCA}");
+        assert_eq!(slugify("\u{1100}\u{1161}"), "가");
+        // Already composed, with a vowel sign that composes with nothing before it.
+        assert_eq!(slugify("மனநலம் பேசுவோம்"), "மனநலம்-பேசுவோம்");
+    }
 }
