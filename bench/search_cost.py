@@ -111,7 +111,8 @@ def copy_site(src, dest, kind):
             html = f.read()
         if html.count(FORM_GUARD) != 1 or html.count(FORM_ACTION) != 1:
             sys.exit(f"search_cost: {base} no longer has the header form this script expects "
-                     f"({FORM_GUARD!r} and {FORM_ACTION!r} once each); update FORM_GUARD")
+                     f"({FORM_GUARD!r} and {FORM_ACTION!r} once each); update FORM_GUARD and "
+                     f"FORM_ACTION")
         # `home_path` is "/" or "/<code>/", so this is the search-on build's `search_path`.
         html = html.replace(FORM_GUARD, "{% if true %}").replace(
             FORM_ACTION, "{{ home_path }}search/")
